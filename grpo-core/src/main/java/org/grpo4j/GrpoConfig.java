@@ -1,0 +1,265 @@
+package org.grpo4j;
+
+/**
+ * The immutable configuration of the GRPO objective: which advantage, importance ratio, clipping, KL term and loss
+ * aggregation to use. Every mainstream GRPO variant is a combination of these fields; {@link #grpo()},
+ * {@link #drGrpo()}, {@link #dapo()} and {@link #gspo()} give the published ones.
+ *
+ * <p>Defaults ({@link #defaults()}, the same as {@link #grpo()}) and their sources:
+ * <ul>
+ *   <li>{@code groupSize = 8}: TRL {@code num_generations}.</li>
+ *   <li>{@code advantageBaseline = GROUP_MEAN}, {@code advantageScaling = GROUP_STD}: GRPO (Shao et al. 2024,
+ *       DeepSeekMath, eq. 3).</li>
+ *   <li>{@code advantageEpsilon = 1e-4}: TRL's {@code (std + 1e-4)} denominator.</li>
+ *   <li>{@code importanceLevel = TOKEN}: PPO / GRPO.</li>
+ *   <li>{@code epsilonLow = epsilonHigh = 0.2}: PPO (Schulman et al. 2017), TRL {@code epsilon}.</li>
+ *   <li>{@code dualClip = +Infinity} (off): dual-clip PPO (Ye et al. 2020) is opt-in, verl uses 3.0.</li>
+ *   <li>{@code klEstimator = K3}, {@code beta = 0.04}: GRPO (Shao et al. 2024). TRL now defaults to
+ *       {@code beta = 0}; the KL-regularised objective is this library's subject, so it is on by default.</li>
+ *   <li>{@code lossAggregation = SEQUENCE_MEAN_TOKEN_MEAN}: GRPO (Shao et al. 2024, eq. 3).</li>
+ *   <li>{@code maxCompletionLength = 256}: TRL {@code max_completion_length}; the normaliser of
+ *       {@link LossAggregation#CONSTANT_NORMALIZER} and the largest token dimension the objective accepts.</li>
+ * </ul>
+ *
+ * @param groupSize           G, completions per prompt; at least 2
+ * @param advantageBaseline   the baseline subtracted from each reward
+ * @param advantageScaling    what the centred reward is divided by
+ * @param advantageEpsilon    added to the standard deviation in the denominator; finite, ≥ 0
+ * @param importanceLevel     token ratios (PPO/GRPO) or one ratio per sequence (GSPO)
+ * @param epsilonLow          the ratio is clipped below at {@code 1 - epsilonLow}; in [0, 1)
+ * @param epsilonHigh         the ratio is clipped above at {@code 1 + epsilonHigh}; finite, ≥ 0 (DAPO's
+ *                            "clip-higher" sets it above {@code epsilonLow})
+ * @param dualClip            dual-clip constant c: for negative advantages the token loss is capped at
+ *                            {@code -c * A}; {@code +Infinity} turns it off; otherwise {@code c > 1 + epsilonHigh}
+ * @param klEstimator         estimator of KL(pi || pi_ref) per token
+ * @param beta                KL weight; finite, ≥ 0; 0 means no reference log-probs are needed
+ * @param lossAggregation     reduction of token losses to the scalar loss
+ * @param maxCompletionLength the constant length of {@link LossAggregation#CONSTANT_NORMALIZER}; at least 1
+ */
+public record GrpoConfig(
+        int groupSize,
+        AdvantageBaseline advantageBaseline,
+        AdvantageScaling advantageScaling,
+        double advantageEpsilon,
+        ImportanceLevel importanceLevel,
+        double epsilonLow,
+        double epsilonHigh,
+        double dualClip,
+        KlEstimator klEstimator,
+        double beta,
+        LossAggregation lossAggregation,
+        int maxCompletionLength) {
+
+    /**
+     * Validates every field and the rules between fields.
+     *
+     * @throws IllegalArgumentException naming the field and its value when a rule is broken
+     */
+    public GrpoConfig {
+        Checks.atLeast("groupSize", groupSize, 2);
+        Checks.notNull("advantageBaseline", advantageBaseline);
+        Checks.notNull("advantageScaling", advantageScaling);
+        Checks.nonNegative("advantageEpsilon", advantageEpsilon);
+        Checks.notNull("importanceLevel", importanceLevel);
+        Checks.nonNegative("epsilonLow", epsilonLow);
+        if (!(epsilonLow < 1)) {
+            throw new IllegalArgumentException("epsilonLow must be < 1 so that the lower clip bound 1 - epsilonLow "
+                    + "is positive, was " + epsilonLow);
+        }
+        Checks.nonNegative("epsilonHigh", epsilonHigh);
+        if (!(dualClip > 1 + epsilonHigh)) {
+            throw new IllegalArgumentException("dualClip (" + dualClip + ") must be > 1 + epsilonHigh (" + (1 + epsilonHigh)
+                    + ") or +Infinity to turn it off");
+        }
+        Checks.notNull("klEstimator", klEstimator);
+        Checks.nonNegative("beta", beta);
+        Checks.notNull("lossAggregation", lossAggregation);
+        Checks.atLeast("maxCompletionLength", maxCompletionLength, 1);
+    }
+
+    /**
+     * The defaults listed in the class comment (GRPO as in DeepSeekMath).
+     *
+     * @return the default configuration
+     */
+    public static GrpoConfig defaults() {
+        return new Builder().build();
+    }
+
+    /**
+     * GRPO (Shao et al. 2024): group-mean baseline, group-std scaling, token ratios clipped at 0.2, k3 KL with
+     * β = 0.04, sequence-mean of token means.
+     *
+     * @return the GRPO configuration
+     */
+    public static GrpoConfig grpo() {
+        return defaults();
+    }
+
+    /**
+     * Dr. GRPO (Liu et al. 2025): no std scaling, constant-normaliser aggregation, β = 0.
+     *
+     * @return the Dr. GRPO configuration
+     */
+    public static GrpoConfig drGrpo() {
+        return builder().advantageScaling(AdvantageScaling.NONE)
+                .lossAggregation(LossAggregation.CONSTANT_NORMALIZER).beta(0).build();
+    }
+
+    /**
+     * DAPO (Yu et al. 2025): clip-higher (ε_low 0.2, ε_high 0.28), token-mean aggregation, β = 0. Dynamic sampling,
+     * DAPO's other ingredient, belongs to the group sampler.
+     *
+     * @return the DAPO configuration
+     */
+    public static GrpoConfig dapo() {
+        return builder().epsilonLow(0.2).epsilonHigh(0.28)
+                .lossAggregation(LossAggregation.TOKEN_MEAN).beta(0).build();
+    }
+
+    /**
+     * GSPO (Zheng et al. 2025): sequence-level ratios clipped at ε_low = 3e-4, ε_high = 4e-4, β = 0 (TRL's
+     * recommended GSPO settings).
+     *
+     * @return the GSPO configuration
+     */
+    public static GrpoConfig gspo() {
+        return builder().importanceLevel(ImportanceLevel.SEQUENCE).epsilonLow(3e-4).epsilonHigh(4e-4).beta(0)
+                .build();
+    }
+
+    /**
+     * A builder holding the defaults.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder holding this configuration's values.
+     *
+     * @return a new builder initialised from this record
+     */
+    public Builder toBuilder() {
+        return new Builder().groupSize(groupSize).advantageBaseline(advantageBaseline)
+                .advantageScaling(advantageScaling).advantageEpsilon(advantageEpsilon)
+                .importanceLevel(importanceLevel).epsilonLow(epsilonLow).epsilonHigh(epsilonHigh)
+                .dualClip(dualClip).klEstimator(klEstimator).beta(beta).lossAggregation(lossAggregation)
+                .maxCompletionLength(maxCompletionLength);
+    }
+
+    /**
+     * Whether the dual clip is on ({@code dualClip} finite).
+     *
+     * @return {@code true} if negative-advantage token losses are capped at {@code -dualClip * A}
+     */
+    public boolean dualClipEnabled() {
+        return dualClip != Double.POSITIVE_INFINITY;
+    }
+
+    /**
+     * Builder for {@link GrpoConfig}; starts from the defaults and validates on {@link #build()}.
+     */
+    public static final class Builder {
+        private int groupSize = 8;
+        private AdvantageBaseline advantageBaseline = AdvantageBaseline.GROUP_MEAN;
+        private AdvantageScaling advantageScaling = AdvantageScaling.GROUP_STD;
+        private double advantageEpsilon = 1e-4;
+        private ImportanceLevel importanceLevel = ImportanceLevel.TOKEN;
+        private double epsilonLow = 0.2;
+        private double epsilonHigh = 0.2;
+        private double dualClip = Double.POSITIVE_INFINITY;
+        private KlEstimator klEstimator = KlEstimator.K3;
+        private double beta = 0.04;
+        private LossAggregation lossAggregation = LossAggregation.SEQUENCE_MEAN_TOKEN_MEAN;
+        private int maxCompletionLength = 256;
+
+        private Builder() {
+        }
+
+        /** @param v G, see {@link GrpoConfig#groupSize()} @return this builder */
+        public Builder groupSize(int v) {
+            groupSize = v;
+            return this;
+        }
+
+        /** @param v see {@link GrpoConfig#advantageBaseline()} @return this builder */
+        public Builder advantageBaseline(AdvantageBaseline v) {
+            advantageBaseline = v;
+            return this;
+        }
+
+        /** @param v see {@link GrpoConfig#advantageScaling()} @return this builder */
+        public Builder advantageScaling(AdvantageScaling v) {
+            advantageScaling = v;
+            return this;
+        }
+
+        /** @param v see {@link GrpoConfig#advantageEpsilon()} @return this builder */
+        public Builder advantageEpsilon(double v) {
+            advantageEpsilon = v;
+            return this;
+        }
+
+        /** @param v see {@link GrpoConfig#importanceLevel()} @return this builder */
+        public Builder importanceLevel(ImportanceLevel v) {
+            importanceLevel = v;
+            return this;
+        }
+
+        /** @param v see {@link GrpoConfig#epsilonLow()} @return this builder */
+        public Builder epsilonLow(double v) {
+            epsilonLow = v;
+            return this;
+        }
+
+        /** @param v see {@link GrpoConfig#epsilonHigh()} @return this builder */
+        public Builder epsilonHigh(double v) {
+            epsilonHigh = v;
+            return this;
+        }
+
+        /** @param v see {@link GrpoConfig#dualClip()} @return this builder */
+        public Builder dualClip(double v) {
+            dualClip = v;
+            return this;
+        }
+
+        /** @param v see {@link GrpoConfig#klEstimator()} @return this builder */
+        public Builder klEstimator(KlEstimator v) {
+            klEstimator = v;
+            return this;
+        }
+
+        /** @param v see {@link GrpoConfig#beta()} @return this builder */
+        public Builder beta(double v) {
+            beta = v;
+            return this;
+        }
+
+        /** @param v see {@link GrpoConfig#lossAggregation()} @return this builder */
+        public Builder lossAggregation(LossAggregation v) {
+            lossAggregation = v;
+            return this;
+        }
+
+        /** @param v see {@link GrpoConfig#maxCompletionLength()} @return this builder */
+        public Builder maxCompletionLength(int v) {
+            maxCompletionLength = v;
+            return this;
+        }
+
+        /**
+         * Builds and validates the configuration.
+         *
+         * @return the configuration
+         * @throws IllegalArgumentException if a field or a rule between fields is violated
+         */
+        public GrpoConfig build() {
+            return new GrpoConfig(groupSize, advantageBaseline, advantageScaling, advantageEpsilon, importanceLevel,
+                    epsilonLow, epsilonHigh, dualClip, klEstimator, beta, lossAggregation, maxCompletionLength);
+        }
+    }
+}

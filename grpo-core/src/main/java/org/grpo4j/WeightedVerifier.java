@@ -1,0 +1,53 @@
+package org.grpo4j;
+
+/**
+ * A named verifier and its weight in a {@link CombinedVerifier}.
+ *
+ * @param name     the name used in metrics ({@code rewards/<name>/mean}) and error messages; not blank
+ * @param weight   the weight; finite
+ * @param verifier the verifier
+ */
+public record WeightedVerifier(String name, double weight, RewardVerifier verifier) {
+
+    /**
+     * Validates.
+     *
+     * @throws IllegalArgumentException if {@code name} is blank, {@code weight} is not finite or
+     *                                  {@code verifier} is null
+     */
+    public WeightedVerifier {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("name must not be blank, was " + (name == null ? "null" : "'" + name + "'"));
+        }
+        Checks.finite("weight", weight);
+        Checks.notNull("verifier", verifier);
+    }
+
+    /**
+     * A verifier with weight 1 named by its own {@link RewardVerifier#name()}.
+     *
+     * @param verifier the verifier
+     * @return the weighted verifier
+     * @throws IllegalArgumentException if {@code verifier} is null
+     */
+    public static WeightedVerifier of(RewardVerifier verifier) {
+        return new WeightedVerifier(Checks.notNull("verifier", verifier).name(), 1.0, verifier);
+    }
+
+    /** @return a verifier that scores as the wrapped one (unweighted) and carries this record's name */
+    public RewardVerifier asVerifier() {
+        RewardVerifier inner = verifier;
+        String n = name;
+        return new RewardVerifier() {
+            @Override
+            public double score(Prompt prompt, int[] completion) throws Exception {
+                return inner.score(prompt, completion);
+            }
+
+            @Override
+            public String name() {
+                return n;
+            }
+        };
+    }
+}

@@ -1,0 +1,275 @@
+package org.grpo4j.objective;
+
+import java.util.Arrays;
+import org.grpo4j.GrpoConfig;
+import org.grpo4j.GrpoObjective;
+import org.grpo4j.ImportanceLevel;
+import org.grpo4j.ObjectiveInput;
+import org.grpo4j.ObjectiveMetrics;
+import org.grpo4j.ObjectiveResult;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.conditions.Conditions;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * The GRPO objective on ND4J: clipped, KL-regularised, group-normalised, batched over the whole {@code [N, T]}
+ * tensor (a fixed number of whole-tensor ops per call, none per group or per element), with the analytic
+ * gradient. Works in the log-probabilities' data type (FLOAT for training, DOUBLE for gradient checks); per-group
+ * scalar math (advantages, weights) is done in double in plain Java.
+ *
+ * <p>Every formula, with the option that selects it and its source, is in {@code docs/objective.md}. Stateless
+ * and thread-safe; it allocates its temporaries per call and never writes its inputs.
+ */
+public final class Nd4jGrpoObjective implements GrpoObjective {
+    private static final Nd4jGrpoObjective INSTANCE = new Nd4jGrpoObjective();
+
+    private Nd4jGrpoObjective() {
+    }
+
+    /** @return the (stateless) objective */
+    public static Nd4jGrpoObjective create() {
+        return INSTANCE;
+    }
+
+    @Override
+    public INDArray advantages(INDArray rewards, GrpoConfig config) {
+        checkVector("rewards", rewards, -1);
+        double[] adv = Advantages.compute(rewards.toDoubleVector(), config);
+        return Nd4j.createFromArray(adv).castTo(rewards.dataType());
+    }
+
+    @Override
+    public ObjectiveResult evaluate(ObjectiveInput in, GrpoConfig c) {
+        INDArray logpNew = in.logpNew();
+        if (logpNew.rank() != 2) {
+            throw new IllegalArgumentException("logpNew must have shape [N, T], was " + Arrays.toString(logpNew.shape()));
+        }
+        DataType dt = logpNew.dataType();
+        if (dt != DataType.FLOAT && dt != DataType.DOUBLE) {
+            throw new IllegalArgumentException("logpNew must be FLOAT or DOUBLE, was " + dt);
+        }
+        int n = (int) logpNew.size(0);
+        int t = (int) logpNew.size(1);
+        if (n == 0 || n % c.groupSize() != 0) {
+            throw new IllegalArgumentException("batch of " + n + " sequences (logpNew rows) must be a positive whole "
+                    + "number of groups of groupSize " + c.groupSize());
+        }
+        if (t < 1 || t > c.maxCompletionLength()) {
+            throw new IllegalArgumentException("token dimension T of logpNew must be in [1, maxCompletionLength = "
+                    + c.maxCompletionLength() + "], was " + t);
+        }
+        checkVector("rewards", in.rewards(), n);
+        if (in.advantages() != null) {
+            checkVector("advantages", in.advantages(), n);
+        }
+        checkSameShape("logpOld", in.logpOld(), logpNew, dt);
+        checkSameShape("logpRef", in.logpRef(), logpNew, dt);
+        checkSameShape("mask", in.mask(), logpNew, dt);
+        if (c.beta() > 0 && in.logpRef() == null) {
+            throw new IllegalArgumentException("logpRef must be given when beta > 0, beta was " + c.beta());
+        }
+        double[] rewards = finiteVector("rewards", in.rewards());
+        double[] adv = in.advantages() != null ? finiteVector("advantages", in.advantages())
+                : Advantages.compute(rewards, c);
+        checkFinite("logpNew", logpNew);
+        checkFinite("logpOld", in.logpOld());
+        checkFinite("logpRef", in.logpRef());
+        INDArray mask = in.mask();
+        checkBinary(mask);
+        return compute(c, dt, n, t, rewards, adv, logpNew,
+                in.logpOld() == null ? logpNew : in.logpOld(), in.logpRef(), mask);
+    }
+
+    private static ObjectiveResult compute(GrpoConfig c, DataType dt, int n, int t, double[] rewards, double[] adv,
+                                           INDArray logpNew, INDArray logpOld, INDArray logpRef, INDArray mask) {
+        // ---- per-sequence scalars in Java: lengths, advantage columns, aggregation weights --------------------
+        double[] len = mask.sum(1).toDoubleVector();                           // [N] active tokens per sequence
+        double active = 0;
+        int nonEmpty = 0;
+        for (double l : len) {
+            active += l;
+            nonEmpty += l > 0 ? 1 : 0;
+        }
+        double[] rowWeight = new double[n];
+        double[] negA = new double[n];
+        double[] posA = new double[n];
+        double[] cap = new double[n];
+        for (int i = 0; i < n; i++) {
+            rowWeight[i] = switch (c.lossAggregation()) {
+                case SEQUENCE_MEAN_TOKEN_MEAN -> len[i] > 0 ? 1.0 / (len[i] * nonEmpty) : 0;
+                case TOKEN_MEAN -> active > 0 ? 1.0 / active : 0;
+                case CONSTANT_NORMALIZER -> 1.0 / ((double) n * c.maxCompletionLength());
+            };
+            negA[i] = adv[i] < 0 ? 1 : 0;
+            posA[i] = adv[i] > 0 ? 1 : 0;
+            cap[i] = adv[i] < 0 ? -c.dualClip() * adv[i] : Double.POSITIVE_INFINITY;
+        }
+        INDArray advCol = column(adv, dt);                                     // [N, 1]
+        INDArray w = mask.mulColumnVector(column(rowWeight, dt));              // [N, T] dLoss/dl[i,t]
+
+        // ---- importance ratio ----------------------------------------------------------------------------------
+        INDArray ratio = logpNew.sub(logpOld).muli(mask);                      // [N, T] masked log-ratio
+        if (c.importanceLevel() == ImportanceLevel.SEQUENCE) {
+            double[] seqLog = ratio.sum(1).toDoubleVector();                   // [N] sum of active log-ratios
+            for (int i = 0; i < n; i++) {
+                seqLog[i] = Math.exp(seqLog[i] / Math.max(1, len[i]));        // geometric-mean ratio s_i
+            }
+            ratio.assign(0).addiColumnVector(column(seqLog, dt));             // [N, T] s_i on every token
+        } else {
+            Transforms.exp(ratio, false);                                      // [N, T] r = exp(log-ratio)
+        }
+
+        // ---- clipped surrogate: l = max(-r A, -clip(r) A) = -min(r A, clip(r) A) ------------------------------
+        double lower = 1 - c.epsilonLow();
+        double upper = 1 + c.epsilonHigh();
+        INDArray surr1 = ratio.mulColumnVector(advCol);                        // [N, T] r A
+        INDArray surr2 = Transforms.min(Transforms.max(ratio, lower, true), upper, false)
+                .muliColumnVector(advCol);                                     // [N, T] clip(r) A
+        INDArray unclipped = surr1.gt(surr2).castTo(dt).rsubi(1.0);            // 1 where r A <= clip(r) A is active
+        INDArray pgLoss = Transforms.min(surr1, surr2, true).negi();           // [N, T]
+        INDArray pgGrad = surr1.negi().muli(unclipped);                        // [N, T] dl/dlog r = -r A or 0
+        double dualFraction = 0;
+        if (c.dualClipEnabled()) {
+            INDArray capMat = Nd4j.zeros(dt, n, t).addiColumnVector(column(cap, dt)); // -c A for A < 0, else +inf
+            INDArray capped = pgLoss.gt(capMat).castTo(dt);                    // 1 where the dual clip binds
+            Transforms.min(pgLoss, capMat, false);
+            pgGrad.muli(capped.rsub(1.0));
+            dualFraction = fraction(capped.muli(mask).sumNumber().doubleValue(), active);
+        }
+
+        // ---- metrics of the ratio (before its buffer is reused) ------------------------------------------------
+        double clipLow = fraction(ratio.lt(lower).castTo(dt).muliColumnVector(column(negA, dt)).muli(mask)
+                .sumNumber().doubleValue(), active);
+        double clipHigh = fraction(ratio.gt(upper).castTo(dt).muliColumnVector(column(posA, dt)).muli(mask)
+                .sumNumber().doubleValue(), active);
+        double meanRatio = fraction(ratio.muli(mask).sumNumber().doubleValue(), active);
+
+        // ---- KL(pi || pi_ref) estimator, d = logp_ref - logp_new -------------------------------------------------
+        INDArray klGrad = null;                                                // [N, T] dk/dlogp_new
+        double klSum = 0;
+        double klAgg = 0;
+        if (logpRef != null) {
+            INDArray d = logpRef.sub(logpNew).muli(mask);                      // [N, T]
+            INDArray kl;
+            switch (c.klEstimator()) {
+                case K1 -> {
+                    kl = d.neg();                                              // k1 = -d
+                    klGrad = mask;                                             // dk1/dlogp_new = 1
+                }
+                case K2 -> {
+                    kl = d.mul(d).muli(0.5);                                   // k2 = d^2 / 2
+                    klGrad = d.negi();                                         // dk2/dlogp_new = -d
+                }
+                case K3 -> {
+                    INDArray em1 = Transforms.expm1(d, true);                  // e^d - 1, exact near 0
+                    kl = em1.sub(d);                                           // k3 = e^d - d - 1
+                    klGrad = em1.negi();                                       // dk3/dlogp_new = 1 - e^d
+                }
+                default -> throw new AssertionError(c.klEstimator());
+            }
+            klSum = kl.sumNumber().doubleValue();                              // kl is 0 where mask is 0
+            klAgg = kl.muli(w).sumNumber().doubleValue();
+        }
+
+        // ---- loss and gradient -----------------------------------------------------------------------------------
+        double policyLoss = pgLoss.muli(w).sumNumber().doubleValue();
+        INDArray grad;
+        if (c.importanceLevel() == ImportanceLevel.SEQUENCE) {
+            // log s_i = sum_t m log-ratio / len_i  =>  dL/dlogp_new[i,t] = (sum_t' dL/dlog s_i at t') m[i,t] / len_i
+            double[] seqGrad = pgGrad.muli(w).sum(1).toDoubleVector();
+            for (int i = 0; i < n; i++) {
+                seqGrad[i] /= Math.max(1, len[i]);
+            }
+            grad = mask.mulColumnVector(column(seqGrad, dt));
+        } else {
+            grad = pgGrad.muli(w);                                             // dlog r/dlogp_new = 1
+        }
+        if (c.beta() > 0) {
+            grad.addi(klGrad.mul(w).muli(c.beta()));
+        }
+        double loss = policyLoss + c.beta() * klAgg;
+
+        double rewardMean = 0;
+        for (double r : rewards) {
+            rewardMean += r;
+        }
+        rewardMean /= n;
+        ObjectiveMetrics metrics = new ObjectiveMetrics(loss, policyLoss, klAgg, fraction(klSum, active), meanRatio,
+                clipLow, clipHigh, clipLow + clipHigh, dualFraction, rewardMean, Advantages.sampleStd(rewards, 0, n),
+                Advantages.fractionOfZeroStdGroups(rewards, c.groupSize()), (long) active);
+        return new ObjectiveResult(loss, grad, Nd4j.createFromArray(adv).castTo(dt), metrics);
+    }
+
+    private static double fraction(double numerator, double active) {
+        return active > 0 ? numerator / active : 0;
+    }
+
+    private static INDArray column(double[] v, DataType dt) {
+        return Nd4j.createFromArray(v).castTo(dt).reshape(v.length, 1);
+    }
+
+    private static void checkVector(String name, INDArray v, long n) {
+        if (!(v.rank() == 1 || (v.rank() == 2 && v.size(1) == 1)) || (n >= 0 && v.length() != n)) {
+            throw new IllegalArgumentException(name + " must have shape [" + (n >= 0 ? n : "N") + "], was "
+                    + Arrays.toString(v.shape()));
+        }
+        if (!v.dataType().isFPType()) {
+            throw new IllegalArgumentException(name + " must be a floating type, was " + v.dataType());
+        }
+    }
+
+    private static void checkSameShape(String name, INDArray a, INDArray logpNew, DataType dt) {
+        if (a == null) {
+            return;
+        }
+        if (!Arrays.equals(a.shape(), logpNew.shape())) {
+            throw new IllegalArgumentException(name + " shape " + Arrays.toString(a.shape())
+                    + " must equal logpNew shape " + Arrays.toString(logpNew.shape()));
+        }
+        if (a.dataType() != dt) {
+            throw new IllegalArgumentException(name + " data type " + a.dataType() + " must equal logpNew data type "
+                    + dt);
+        }
+    }
+
+    private static double[] finiteVector(String name, INDArray v) {
+        double[] x = v.toDoubleVector();
+        for (int i = 0; i < x.length; i++) {
+            if (!Double.isFinite(x[i])) {
+                throw new IllegalArgumentException(name + "[" + i + "] must be finite, was " + x[i]);
+            }
+        }
+        return x;
+    }
+
+    private static void checkFinite(String name, INDArray a) {
+        if (a == null || a.scan(Conditions.notFinite()).longValue() == 0) {
+            return;
+        }
+        double[] x = a.reshape(a.length()).toDoubleVector();
+        long cols = a.size(1);
+        for (int k = 0; k < x.length; k++) {
+            if (!Double.isFinite(x[k])) {
+                throw new IllegalArgumentException(name + "[" + (k / cols) + ", " + (k % cols) + "] must be finite, was "
+                        + x[k]);
+            }
+        }
+    }
+
+    private static void checkBinary(INDArray mask) {
+        long binary = mask.scan(Conditions.equals(0)).longValue() + mask.scan(Conditions.equals(1)).longValue();
+        if (binary == mask.length()) {
+            return;
+        }
+        double[] x = mask.reshape(mask.length()).toDoubleVector();
+        long cols = mask.size(1);
+        for (int k = 0; k < x.length; k++) {
+            if (x[k] != 0 && x[k] != 1) {
+                throw new IllegalArgumentException("mask[" + (k / cols) + ", " + (k % cols) + "] must be 0 or 1, was "
+                        + x[k]);
+            }
+        }
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * Sampling: the token filter chain ({@link org.grpo4j.sampling.TokenSampler}) and the
+ * {@link org.grpo4j.GroupSampler} implementations, independent and DAPO-style dynamic.
+ */
+package org.grpo4j.sampling;
