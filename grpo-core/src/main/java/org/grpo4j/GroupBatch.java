@@ -15,15 +15,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * @param completions    the B*G completions, group-major
  * @param samplingRounds how many rounds of sampling produced the batch (1 unless dynamic sampling refilled groups)
  * @param droppedGroups  how many sampled groups dynamic sampling discarded because their rewards were all equal
+ * @param rewards        the batch's rewards when the sampler already scored it (dynamic sampling must), else null
  */
 public record GroupBatch(List<Prompt> prompts, int groupSize, List<Completion> completions, int samplingRounds,
-                         int droppedGroups) {
+                         int droppedGroups, Rewards rewards) {
 
     /**
      * Validates and copies the lists.
      *
-     * @throws IllegalArgumentException if {@code completions.size() != prompts.size() * groupSize}, G &lt; 2, or the
-     *                                  counters are out of range
+     * @throws IllegalArgumentException if {@code completions.size() != prompts.size() * groupSize}, G &lt; 2, the
+     *                                  counters are out of range or the rewards' size differs from the batch's
      */
     public GroupBatch {
         Checks.notNull("prompts", prompts);
@@ -37,6 +38,28 @@ public record GroupBatch(List<Prompt> prompts, int groupSize, List<Completion> c
         Checks.atLeast("droppedGroups", droppedGroups, 0);
         prompts = List.copyOf(prompts);
         completions = List.copyOf(completions);
+        if (rewards != null && rewards.size() != completions.size()) {
+            throw new IllegalArgumentException("rewards size (" + rewards.size() + ") must equal completions size ("
+                    + completions.size() + ")");
+        }
+    }
+
+    /**
+     * A batch sampled in one round and not yet scored.
+     *
+     * @param prompts     the B prompts
+     * @param groupSize   G
+     * @param completions the B*G completions, group-major
+     * @return the batch
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public static GroupBatch of(List<Prompt> prompts, int groupSize, List<Completion> completions) {
+        return new GroupBatch(prompts, groupSize, completions, 1, 0, null);
+    }
+
+    /** @return the rewards if the sampler scored the batch */
+    public java.util.Optional<Rewards> scored() {
+        return java.util.Optional.ofNullable(rewards);
     }
 
     /** @return B*G, the number of sequences */

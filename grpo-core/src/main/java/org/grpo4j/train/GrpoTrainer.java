@@ -1,0 +1,485 @@
+package org.grpo4j.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.grpo4j.Checks;
+import org.grpo4j.Completion;
+import org.grpo4j.GroupBatch;
+import org.grpo4j.GroupSampler;
+import org.grpo4j.GrpoConfig;
+import org.grpo4j.GrpoObjective;
+import org.grpo4j.ObjectiveInput;
+import org.grpo4j.ObjectiveMetrics;
+import org.grpo4j.ObjectiveResult;
+import org.grpo4j.Parameter;
+import org.grpo4j.Policy;
+import org.grpo4j.PolicyForward;
+import org.grpo4j.Prompt;
+import org.grpo4j.RewardVerifier;
+import org.grpo4j.Rewards;
+import org.grpo4j.SequenceBatch;
+import org.grpo4j.io.TensorArchive;
+import org.grpo4j.objective.Nd4jGrpoObjective;
+import org.grpo4j.optim.AdamW;
+import org.grpo4j.optim.OptimizerState;
+import org.grpo4j.optim.StepResult;
+import org.grpo4j.sampling.DynamicGroupSampler;
+import org.grpo4j.sampling.IndependentGroupSampler;
+import org.grpo4j.verify.VerifierRunner;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The GRPO training loop. Each {@link #step()}:
+ * <ol>
+ *   <li>draws B prompts and samples G completions for each (dynamic sampling refills all-equal groups, DAPO);</li>
+ *   <li>scores them with the verifiers on a bounded pool ({@link VerifierRunner});</li>
+ *   <li>computes the advantages once for the whole batch, the old log-probabilities once (skipped when μ = 1 with
+ *       a single mini-batch: the update is then exactly on-policy), and the reference log-probabilities when β &gt; 0;</li>
+ *   <li>runs μ iterations over shuffled mini-batches of whole groups: forward, objective, backward, optimiser step;</li>
+ *   <li>optionally mixes the policy into the reference (TRL's {@code sync_ref_model}) and writes a checkpoint;</li>
+ *   <li>reports the step's metrics to the listeners.</li>
+ * </ol>
+ * Step k draws all its randomness from a generator seeded by (seed, k), so a run is reproduced by its config, and a
+ * run resumed from a checkpoint ends with exactly the weights of an uninterrupted one. The reference policy is a
+ * frozen copy of the initial policy, made only when β &gt; 0.
+ *
+ * <p>Call order: construct, optionally {@link #restore(Path)}, then {@link #train()} or {@link #step()} repeatedly,
+ * then {@link #close()} (which releases the verifier threads).
+ */
+public final class GrpoTrainer implements AutoCloseable {
+    /** The checkpoint format's name, stored in its metadata. */
+    public static final String CHECKPOINT_FORMAT = "grpo4j-checkpoint";
+    /** The checkpoint format's version. */
+    public static final int CHECKPOINT_VERSION = 1;
+
+    private final TrainerConfig config;
+    private final Policy policy;
+    private final Policy reference;
+    private final List<Prompt> prompts;
+    private final GrpoObjective objective;
+    private final VerifierRunner verifiers;
+    private final GroupSampler sampler;
+    private final AdamW optimizer;
+    private final List<TrainingListener> listeners = new ArrayList<>();
+    private int completedSteps;
+
+    /**
+     * A trainer with the ND4J objective.
+     *
+     * @param config   the run's configuration
+     * @param policy   the policy to train (updated in place)
+     * @param verifier the reward; a {@link org.grpo4j.CombinedVerifier} is reported part by part
+     * @param prompts  the prompt set steps draw from; not empty
+     * @throws IllegalArgumentException if an argument is null or {@code prompts} is empty
+     */
+    public GrpoTrainer(TrainerConfig config, Policy policy, RewardVerifier verifier, List<Prompt> prompts) {
+        this(config, policy, verifier, prompts, Nd4jGrpoObjective.create());
+    }
+
+    /**
+     * A trainer with a given objective implementation.
+     *
+     * @param config    the run's configuration
+     * @param policy    the policy to train (updated in place)
+     * @param verifier  the reward
+     * @param prompts   the prompt set; not empty
+     * @param objective the objective
+     * @throws IllegalArgumentException if an argument is null or {@code prompts} is empty
+     */
+    public GrpoTrainer(TrainerConfig config, Policy policy, RewardVerifier verifier, List<Prompt> prompts,
+                       GrpoObjective objective) {
+        this.config = Checks.notNull("config", config);
+        this.policy = Checks.notNull("policy", policy);
+        Checks.notNull("verifier", verifier);
+        Checks.notNull("prompts", prompts);
+        if (prompts.isEmpty()) {
+            throw new IllegalArgumentException("prompts must not be empty");
+        }
+        this.prompts = List.copyOf(prompts);
+        this.objective = Checks.notNull("objective", objective);
+        this.reference = config.grpo().beta() > 0 ? policy.copy() : null;
+        this.verifiers = new VerifierRunner(verifier, config.verifiers());
+        GroupSampler independent = new IndependentGroupSampler();
+        this.sampler = config.dynamicSampling()
+                ? new DynamicGroupSampler(independent, verifiers, config.maxExtraSamplingRounds()) : independent;
+        this.optimizer = new AdamW(config.optimizer());
+    }
+
+    /**
+     * Adds a listener.
+     *
+     * @param listener receives each step's metrics
+     * @return this trainer
+     * @throws IllegalArgumentException if {@code listener} is null
+     */
+    public GrpoTrainer addListener(TrainingListener listener) {
+        listeners.add(Checks.notNull("listener", listener));
+        return this;
+    }
+
+    /** @return the policy being trained */
+    public Policy policy() {
+        return policy;
+    }
+
+    /** @return the frozen reference policy, or null when β = 0 */
+    public Policy reference() {
+        return reference;
+    }
+
+    /** @return the number of steps completed (restored ones included) */
+    public int completedSteps() {
+        return completedSteps;
+    }
+
+    /**
+     * Runs the remaining steps up to {@link TrainerConfig#steps()}.
+     *
+     * @return the metrics of the steps run now
+     * @throws org.grpo4j.verify.VerifierException if a verifier fails under {@code FailurePolicy.FAIL}
+     */
+    public List<StepMetrics> train() {
+        listeners.forEach(l -> l.onStart(completedSteps + 1, config.steps()));
+        List<StepMetrics> all = new ArrayList<>();
+        while (completedSteps < config.steps()) {
+            all.add(step());
+        }
+        listeners.forEach(TrainingListener::onEnd);
+        return all;
+    }
+
+    /**
+     * Runs one step (see the class comment).
+     *
+     * @return its metrics
+     * @throws org.grpo4j.verify.VerifierException if a verifier fails under {@code FailurePolicy.FAIL}; the policy
+     *                                             is then unchanged, as scoring precedes every update
+     */
+    public StepMetrics step() {
+        long start = System.nanoTime();
+        int stepNo = completedSteps + 1;
+        SplittableRandom rng = stepRandom(config.seed(), stepNo);
+        GrpoConfig grpo = config.grpo();
+        int g = grpo.groupSize();
+
+        GroupBatch batch = sampler.sample(policy, drawPrompts(rng), g, config.sampling(), rng);
+        Rewards rewards = batch.scored().orElseGet(() -> verifiers.score(batch));
+        SequenceBatch seqs = batch.sequences();
+        int b = batch.prompts().size();
+        boolean singleUpdate = config.iterationsPerBatch() == 1 && config.groupsPerMiniBatch() == b;
+        INDArray logpOld = singleUpdate ? null : policy.logProbs(seqs);           // [N, T]
+        INDArray logpRef = reference != null ? reference.logProbs(seqs) : null;   // [N, T]
+        INDArray rewardArray = Nd4j.createFromArray(rewards.total());             // [N]
+        INDArray advantages = objective.advantages(rewardArray, grpo);            // [N], once per batch
+
+        MetricSum sums = new MetricSum();
+        int[] order = new int[b];
+        for (int i = 0; i < b; i++) {
+            order[i] = i;
+        }
+        int perMini = config.groupsPerMiniBatch();
+        for (int it = 0; it < config.iterationsPerBatch(); it++) {
+            if (perMini < b) {
+                shuffle(order, rng);
+            }
+            for (int from = 0; from < b; from += perMini) {
+                int[] rows = new int[perMini * g];
+                for (int q = 0; q < perMini; q++) {
+                    for (int k = 0; k < g; k++) {
+                        rows[q * g + k] = order[from + q] * g + k;
+                    }
+                }
+                SequenceBatch mini = subset(seqs, rows);
+                PolicyForward forward = policy.forward(mini);
+                INDArray logpNew = forward.logProbs();                              // [n, t]
+                int t = (int) logpNew.size(1);
+                DataType mdt = logpNew.dataType();
+                INDArray mask = rows(batch.lossMask(config.maskTruncated(), mdt), rows, t);
+                ObjectiveInput input = new ObjectiveInput(rows(rewardArray, rows), rows(advantages, rows), logpNew,
+                        logpOld == null ? null : rows(logpOld, rows, t), logpRef == null ? null : rows(logpRef, rows, t),
+                        mask);
+                ObjectiveResult result = objective.evaluate(input, grpo);
+                forward.backward(result.gradient());
+                StepResult os = optimizer.step(policy.parameters());
+                sums.add(result.metrics(), forward.entropies(), mask, os);
+            }
+        }
+        if (reference != null && config.refSyncEvery() > 0 && stepNo % config.refSyncEvery() == 0) {
+            syncReference();
+        }
+        completedSteps = stepNo;
+        if (config.checkpointEvery() > 0 && stepNo % config.checkpointEvery() == 0) {
+            saveCheckpoint(config.checkpointDir().resolve(String.format("checkpoint-%06d.grpo4j", stepNo)));
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        StepMetrics metrics = new StepMetrics(stepNo, collect(batch, rewards, sums, seconds));
+        listeners.forEach(l -> l.onStep(metrics));
+        return metrics;
+    }
+
+    /**
+     * Writes a checkpoint atomically: policy and reference parameters, optimiser state and the step count.
+     *
+     * @param file the checkpoint file (its directory is created)
+     * @throws UncheckedIOException if it cannot be written; an existing file at {@code file} is then left intact
+     */
+    public void saveCheckpoint(Path file) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", CHECKPOINT_FORMAT);
+        meta.put("version", Integer.toString(CHECKPOINT_VERSION));
+        meta.put("step", Integer.toString(completedSteps));
+        meta.put("seed", Long.toString(config.seed()));
+        meta.put("config", config.toString());
+        Map<String, INDArray> tensors = new LinkedHashMap<>();
+        for (Parameter p : policy.parameters()) {
+            tensors.put("policy/" + p.name(), p.value());
+        }
+        if (reference != null) {
+            for (Parameter p : reference.parameters()) {
+                tensors.put("reference/" + p.name(), p.value());
+            }
+        }
+        OptimizerState state = optimizer.state();
+        meta.put("optimizer.step", Long.toString(state.step()));
+        state.firstMoments().forEach((k, v) -> tensors.put("optimizer/m/" + k, v));
+        state.secondMoments().forEach((k, v) -> tensors.put("optimizer/v/" + k, v));
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create checkpoint directory for " + file, e);
+        }
+        TensorArchive.write(file, meta, tensors);
+    }
+
+    /**
+     * Restores a checkpoint written by {@link #saveCheckpoint(Path)} for the same policy architecture.
+     *
+     * @param file the checkpoint
+     * @throws IllegalArgumentException if the file is not a grpo4j checkpoint, its version is unknown, or a
+     *                                  parameter is missing or has another shape
+     * @throws UncheckedIOException     if it cannot be read
+     */
+    public void restore(Path file) {
+        TensorArchive.Contents c = TensorArchive.read(file);
+        Map<String, String> meta = c.metadata();
+        if (!CHECKPOINT_FORMAT.equals(meta.get("format"))) {
+            throw new IllegalArgumentException(file + " is not a grpo4j checkpoint (format " + meta.get("format") + ")");
+        }
+        if (!Integer.toString(CHECKPOINT_VERSION).equals(meta.get("version"))) {
+            throw new IllegalArgumentException("checkpoint version must be " + CHECKPOINT_VERSION + ", was "
+                    + meta.get("version") + " in " + file);
+        }
+        assign(policy, "policy/", c.tensors(), file);
+        if (reference != null) {
+            assign(reference, "reference/", c.tensors(), file);
+        }
+        Map<String, INDArray> first = new LinkedHashMap<>();
+        Map<String, INDArray> second = new LinkedHashMap<>();
+        c.tensors().forEach((k, v) -> {
+            if (k.startsWith("optimizer/m/")) {
+                first.put(k.substring("optimizer/m/".length()), v);
+            } else if (k.startsWith("optimizer/v/")) {
+                second.put(k.substring("optimizer/v/".length()), v);
+            }
+        });
+        optimizer.restore(new OptimizerState(Long.parseLong(meta.get("optimizer.step")), first, second));
+        completedSteps = Integer.parseInt(meta.get("step"));
+    }
+
+    @Override
+    public void close() {
+        verifiers.close();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    static SplittableRandom stepRandom(long seed, int step) {
+        return new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * step));
+    }
+
+    private List<Prompt> drawPrompts(SplittableRandom rng) {
+        int b = config.promptsPerStep();
+        List<Prompt> out = new ArrayList<>(b);
+        if (prompts.size() >= b) {
+            int[] idx = new int[prompts.size()];
+            for (int i = 0; i < idx.length; i++) {
+                idx[i] = i;
+            }
+            for (int i = 0; i < b; i++) {                                   // partial Fisher-Yates: B distinct
+                int j = i + rng.nextInt(idx.length - i);
+                int tmp = idx[i];
+                idx[i] = idx[j];
+                idx[j] = tmp;
+                out.add(prompts.get(idx[i]));
+            }
+        } else {
+            for (int i = 0; i < b; i++) {
+                out.add(prompts.get(rng.nextInt(prompts.size())));
+            }
+        }
+        return out;
+    }
+
+    private void syncReference() {
+        double a = config.refSyncAlpha();
+        List<Parameter> ps = policy.parameters();
+        List<Parameter> rs = reference.parameters();
+        for (int i = 0; i < ps.size(); i++) {
+            rs.get(i).value().muli(1 - a).addi(ps.get(i).value().mul(a));
+        }
+    }
+
+    private static void assign(Policy target, String prefix, Map<String, INDArray> tensors, Path file) {
+        for (Parameter p : target.parameters()) {
+            INDArray v = tensors.get(prefix + p.name());
+            if (v == null) {
+                throw new IllegalArgumentException("checkpoint " + file + " has no tensor " + prefix + p.name());
+            }
+            if (!java.util.Arrays.equals(v.shape(), p.value().shape())) {
+                throw new IllegalArgumentException("checkpoint tensor " + prefix + p.name() + " has shape "
+                        + java.util.Arrays.toString(v.shape()) + ", the policy's is "
+                        + java.util.Arrays.toString(p.value().shape()));
+            }
+            p.value().assign(v);
+            p.gradient().assign(0);
+        }
+    }
+
+    private static void shuffle(int[] a, SplittableRandom rng) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int tmp = a[i];
+            a[i] = a[j];
+            a[j] = tmp;
+        }
+    }
+
+    private static SequenceBatch subset(SequenceBatch s, int[] rows) {
+        List<int[]> ps = new ArrayList<>(rows.length);
+        List<int[]> cs = new ArrayList<>(rows.length);
+        for (int r : rows) {
+            ps.add(s.prompts().get(r));
+            cs.add(s.completions().get(r));
+        }
+        return new SequenceBatch(ps, cs);
+    }
+
+    private static INDArray rows(INDArray vector, int[] rows) {
+        double[] v = vector.toDoubleVector();
+        double[] out = new double[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = v[rows[i]];
+        }
+        return Nd4j.createFromArray(out).castTo(vector.dataType());
+    }
+
+    private static INDArray rows(INDArray matrix, int[] rows, int t) {
+        INDArray picked = Nd4j.pullRows(matrix, 1, rows);                         // [n, T]
+        return picked.size(1) == t ? picked : picked.get(NDArrayIndex.all(), NDArrayIndex.interval(0, t)).dup();
+    }
+
+    private Map<String, Double> collect(GroupBatch batch, Rewards rewards, MetricSum s, double seconds) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        int g = batch.groupSize();
+        double[] total = rewards.total();
+        m.put("loss", s.mean(s.loss));
+        m.put("reward", mean(total));
+        m.put("reward_std", meanGroupStd(total, g));
+        for (Map.Entry<String, double[]> e : rewards.byVerifier().entrySet()) {
+            m.put("rewards/" + e.getKey() + "/mean", mean(e.getValue()));
+            m.put("rewards/" + e.getKey() + "/std", org.grpo4j.objective.Advantages.sampleStd(e.getValue(), 0,
+                    e.getValue().length));
+        }
+        m.put("frac_reward_zero_std", org.grpo4j.objective.Advantages.fractionOfZeroStdGroups(total, g));
+        m.put("kl", s.mean(s.kl));
+        m.put("clip_ratio/low_mean", s.mean(s.clipLow));
+        m.put("clip_ratio/high_mean", s.mean(s.clipHigh));
+        m.put("clip_ratio/region_mean", s.mean(s.clipRegion));
+        m.put("entropy", s.entropyTokens > 0 ? s.entropy / s.entropyTokens : 0);
+        int minLen = Integer.MAX_VALUE;
+        int maxLen = 0;
+        long tokens = 0;
+        int truncated = 0;
+        for (Completion c : batch.completions()) {
+            minLen = Math.min(minLen, c.length());
+            maxLen = Math.max(maxLen, c.length());
+            tokens += c.length();
+            truncated += c.truncated() ? 1 : 0;
+        }
+        m.put("completions/mean_length", (double) tokens / batch.size());
+        m.put("completions/min_length", (double) minLen);
+        m.put("completions/max_length", (double) maxLen);
+        m.put("completions/clipped_ratio", (double) truncated / batch.size());
+        m.put("grad_norm", s.mean(s.gradNorm));
+        m.put("learning_rate", s.lastLr);
+        m.put("sampling/rounds", (double) batch.samplingRounds());
+        m.put("sampling/dropped_groups", (double) batch.droppedGroups());
+        m.put("verifier/failures", (double) rewards.failures());
+        m.put("verifier/timeouts", (double) rewards.timeouts());
+        m.put("num_tokens", (double) tokens);
+        m.put("tokens_per_second", tokens / Math.max(1e-9, seconds));
+        m.put("step_seconds", seconds);
+        return m;
+    }
+
+    private static double mean(double[] x) {
+        double s = 0;
+        for (double v : x) {
+            s += v;
+        }
+        return s / x.length;
+    }
+
+    private static double meanGroupStd(double[] x, int g) {
+        double s = 0;
+        for (int from = 0; from < x.length; from += g) {
+            s += org.grpo4j.objective.Advantages.sampleStd(x, from, g);
+        }
+        return s / (x.length / g);
+    }
+
+    /** Averages of the per-update metrics of one step. */
+    private static final class MetricSum {
+        private int updates;
+        private double loss;
+        private double kl;
+        private double clipLow;
+        private double clipHigh;
+        private double clipRegion;
+        private double gradNorm;
+        private double lastLr;
+        private double entropy;
+        private double entropyTokens;
+
+        void add(ObjectiveMetrics om, INDArray entropies, INDArray mask, StepResult os) {
+            updates++;
+            loss += om.loss();
+            kl += om.meanKl();
+            clipLow += om.clipFractionLow();
+            clipHigh += om.clipFractionHigh();
+            clipRegion += om.clipFractionRegion();
+            gradNorm += os.gradNorm();
+            lastLr = os.learningRate();
+            INDArray e = entropies.castTo(mask.dataType());
+            entropy += e.mul(mask).sumNumber().doubleValue();
+            entropyTokens += mask.sumNumber().doubleValue();
+        }
+
+        double mean(double sum) {
+            return updates > 0 ? sum / updates : 0;
+        }
+    }
+}
