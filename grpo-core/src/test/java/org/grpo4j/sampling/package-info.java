@@ -1,0 +1,2 @@
+/** Tests of token and group sampling. */
+package org.grpo4j.sampling;
