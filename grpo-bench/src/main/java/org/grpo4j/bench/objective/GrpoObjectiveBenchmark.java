@@ -21,7 +21,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * {@link Nd4jGrpoObjective#evaluate} (loss, analytic gradient, metrics) per {@link ObjectiveShape} and
- * {@link ObjectiveVariant}, and a {@link #baseline} of one fused ND4J op over the same {@code [N, T]} arrays.
+ * {@link ObjectiveVariant}, and a {@link #baseline} of one fused ND4J op over the same {@code [N, T]} arrays
+ * (plus {@link #baselineAllocating}, the same op into a new array).
  *
  * <p>Bytes: {@code evaluate} must at least read logpNew, logpOld, logpRef and mask and write the gradient, 20 bytes
  * per element in FLOAT; the baseline {@code logpNew - logpOld} reads 8 and writes 4. Dividing by the measured time
@@ -48,10 +49,14 @@ public class GrpoObjectiveBenchmark {
         /** rewards {@code [N]}, logpNew/logpOld/logpRef/mask {@code [N, T]}, FLOAT. */
         ObjectiveInput input;
 
+        /** {@code [N, T]} FLOAT output buffer of {@link #baseline}. */
+        INDArray out;
+
         /** Builds the input once per trial. */
         @Setup(Level.Trial)
         public void setUp() {
             input = ObjectiveInputs.random(shape.sequences(), shape.tokens(), SEED);
+            out = input.logpNew().like();
         }
     }
 
@@ -90,14 +95,26 @@ public class GrpoObjectiveBenchmark {
     }
 
     /**
-     * One fused element-wise ND4J op over the same arrays, {@code logpNew - logpOld} into a new array: the floor
-     * of any whole-tensor op (call overhead, allocation, memory traffic).
+     * One fused element-wise ND4J op over the same arrays, {@code logpNew - logpOld} into a preallocated array:
+     * the floor of any whole-tensor op (call overhead and memory traffic, 12 bytes per element).
      *
      * @param data the input
-     * @return {@code [N, T]}
+     * @return {@code [N, T]}, the preallocated buffer
      */
     @Benchmark
     public INDArray baseline(Data data) {
+        return data.input.logpNew().sub(data.input.logpOld(), data.out);
+    }
+
+    /**
+     * The same op into a new array, as the objective allocates its temporaries: the difference to
+     * {@link #baseline} is the cost of allocating (and later freeing) one {@code [N, T]} off-heap array.
+     *
+     * @param data the input
+     * @return {@code [N, T]}, new
+     */
+    @Benchmark
+    public INDArray baselineAllocating(Data data) {
         return data.input.logpNew().sub(data.input.logpOld());
     }
 }

@@ -2,6 +2,8 @@ package org.grpo4j.bench.objective;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.grpo4j.ObjectiveResult;
@@ -38,7 +40,9 @@ class GrpoObjectiveBenchmarkTest {
     @Test
     void baselineIsTheDifferenceOfTheLogProbabilities() {
         GrpoObjectiveBenchmark.Data d = data(ObjectiveShape.N64_T64);
-        INDArray diff = new GrpoObjectiveBenchmark().baseline(d);
+        GrpoObjectiveBenchmark bench = new GrpoObjectiveBenchmark();
+        INDArray diff = bench.baseline(d);
+        assertSame(d.out, diff, "the baseline writes its preallocated buffer");
         double[][] a = d.input.logpNew().toDoubleMatrix();
         double[][] b = d.input.logpOld().toDoubleMatrix();
         double[][] got = diff.toDoubleMatrix();
@@ -47,5 +51,8 @@ class GrpoObjectiveBenchmarkTest {
                 assertEquals((float) (a[i][j] - b[i][j]), got[i][j], 1e-6);
             }
         }
+        INDArray fresh = bench.baselineAllocating(d);
+        assertNotSame(d.out, fresh);
+        assertEquals(diff, fresh);
     }
 }
