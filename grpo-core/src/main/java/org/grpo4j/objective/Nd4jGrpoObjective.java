@@ -163,7 +163,10 @@ public final class Nd4jGrpoObjective implements GrpoObjective {
                     klGrad = d.negi();                                         // dk2/dlogp_new = -d
                 }
                 case K3 -> {
-                    INDArray em1 = Transforms.expm1(d, true);                  // e^d - 1, exact near 0
+                    // e^d - 1 as 2 sinh(d/2) e^(d/2), exact near 0: ND4J's expm1 is exp(d) - 1, which in FLOAT
+                    // cancels to a multiple of 6e-8 and made k3 read 0 or negative close to the reference
+                    INDArray half = d.mul(0.5);
+                    INDArray em1 = Transforms.sinh(half, true).muli(Transforms.exp(half, false)).muli(2);
                     kl = em1.sub(d);                                           // k3 = e^d - d - 1
                     klGrad = em1.negi();                                       // dk3/dlogp_new = 1 - e^d
                 }

@@ -1,0 +1,561 @@
+package org.grpo4j.testing;
+
+import java.util.Arrays;
+import org.grpo4j.AdvantageBaseline;
+import org.grpo4j.GrpoConfig;
+import org.grpo4j.GrpoObjective;
+import org.grpo4j.ImportanceLevel;
+import org.grpo4j.ObjectiveInput;
+import org.grpo4j.ObjectiveMetrics;
+import org.grpo4j.ObjectiveResult;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A plain-Java, double-precision reference implementation of the GRPO objective, written from
+ * {@code docs/objective.md} alone (section numbers below refer to it) and independently of
+ * {@code Nd4jGrpoObjective}. It is slow and simple on purpose: every formula is a loop over {@code double[][]}.
+ *
+ * <p>Two interfaces:
+ * <ul>
+ *   <li>the pure one, {@link #evaluate(double[], double[][], double[][], double[][], double[][], GrpoConfig)},
+ *       {@link #advantages(double[], GrpoConfig)} and friends, on {@code double} arrays: for theory code and finite
+ *       differences;</li>
+ *   <li>{@link GrpoObjective}, so that the property suite {@link GrpoObjectiveContract} can run on it: the
+ *       INDArrays are copied to {@code double} arrays (FLOAT values are widened exactly), computed on, and the
+ *       results returned in the log-probabilities' data type.</li>
+ * </ul>
+ *
+ * <p>Choices made where {@code docs/objective.md} leaves room (each one is tested against the ND4J objective):
+ * <ul>
+ *   <li>With β = 0 and {@code logpRef} given, the KL estimator is still evaluated: {@code loss/kl} ({@code Σ w k})
+ *       and {@code kl} ({@code Σ m k / Σ m}) are reported, while the loss and gradient ignore it.</li>
+ *   <li>With precomputed advantages, {@code reward}, {@code reward_std} and {@code frac_reward_zero_std} are still
+ *       computed from the rewards.</li>
+ *   <li>The gradient of a token whose advantage is 0 is {@code w·(−ρ·0) = 0}; ties between the clipped and
+ *       unclipped terms count as unclipped (section 3).</li>
+ *   <li>Data types: {@code logpNew} must be FLOAT or DOUBLE; {@code logpOld}, {@code logpRef} and {@code mask}
+ *       must have its type; {@code rewards} and {@code advantages} must be floating, of any width.</li>
+ * </ul>
+ *
+ * <p>Stateless and thread-safe; never writes its arguments.
+ */
+public final class ReferenceGrpoObjective implements GrpoObjective {
+
+    private static final ReferenceGrpoObjective INSTANCE = new ReferenceGrpoObjective();
+
+    private ReferenceGrpoObjective() {
+    }
+
+    /**
+     * The (stateless) reference objective.
+     *
+     * @return the shared instance
+     */
+    public static ReferenceGrpoObjective create() {
+        return INSTANCE;
+    }
+
+    /**
+     * Everything one reference evaluation computes. Arrays are new and owned by the caller; the record's
+     * {@code equals} compares them by identity.
+     *
+     * @param loss           {@code Σ w (p + β k)}
+     * @param gradient       {@code [N][T]} ∂loss/∂logpNew (section 6); exactly 0 where the mask is 0
+     * @param advantages     {@code [N]} the advantages used (derived or given)
+     * @param metrics        the metrics of section 7
+     * @param ratio          {@code [N][T]} the importance ratio ρ of every token (1 at masked tokens for TOKEN
+     *                       level; the sequence ratio at every token for SEQUENCE level)
+     * @param weight         {@code [N][T]} the aggregation weights w (section 5)
+     * @param tokenPolicy    {@code [N][T]} the clipped surrogate p of every token (section 3)
+     * @param tokenKl        {@code [N][T]} the KL estimator k of every token; 0 without a reference (section 4)
+     * @param policyGradient {@code [N][T]} the policy part of the gradient alone, ∂(Σ w p)/∂logpNew
+     * @param dualClipBinds  {@code [N][T]} where the dual clip capped the token loss
+     */
+    public record Result(double loss, double[][] gradient, double[] advantages, ObjectiveMetrics metrics,
+                         double[][] ratio, double[][] weight, double[][] tokenPolicy, double[][] tokenKl,
+                         double[][] policyGradient, boolean[][] dualClipBinds) {
+
+        /**
+         * This result as the API's record, with arrays of the given data type.
+         *
+         * @param type FLOAT or DOUBLE
+         * @return loss, gradient {@code [N, T]}, advantages {@code [N]} and metrics
+         */
+        public ObjectiveResult toObjectiveResult(DataType type) {
+            return new ObjectiveResult(loss, Matrices.matrix(gradient, type), Matrices.vector(advantages, type),
+                    metrics);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ GrpoObjective
+
+    /**
+     * Copies the arrays to {@code double}, checks them as section 8 requires and evaluates.
+     *
+     * @param input  rewards, log-probabilities and mask
+     * @param config the variant
+     * @return the result, its arrays in {@code logpNew}'s data type
+     * @throws IllegalArgumentException for any input section 8 of {@code docs/objective.md} rejects
+     */
+    @Override
+    public ObjectiveResult evaluate(ObjectiveInput input, GrpoConfig config) {
+        require(config != null, "config must not be null");
+        DataType type = input.logpNew().dataType();
+        require(type == DataType.FLOAT || type == DataType.DOUBLE,
+                "logpNew must be FLOAT or DOUBLE, was " + type);
+        checkType("logpOld", input.logpOld(), type);
+        checkType("logpRef", input.logpRef(), type);
+        checkType("mask", input.mask(), type);
+        checkFloating("rewards", input.rewards());
+        checkFloating("advantages", input.advantages());
+        require(input.logpNew().rank() == 2,
+                "logpNew must have rank 2 [N, T], had shape " + Arrays.toString(input.logpNew().shape()));
+        long[] shape = input.logpNew().shape();
+        checkShape("logpOld", input.logpOld(), shape);
+        checkShape("logpRef", input.logpRef(), shape);
+        checkShape("mask", input.mask(), shape);
+        checkVector("rewards", input.rewards(), shape[0]);
+        checkVector("advantages", input.advantages(), shape[0]);
+        Result r = evaluate(Matrices.toVector(input.rewards()), Matrices.toVector(input.advantages()),
+                Matrices.toMatrix(input.logpNew()), Matrices.toMatrix(input.logpOld()),
+                Matrices.toMatrix(input.logpRef()), Matrices.toMatrix(input.mask()), config);
+        return r.toObjectiveResult(type);
+    }
+
+    /**
+     * The advantages of section 1, in the rewards' data type.
+     *
+     * @param rewards {@code [N]}
+     * @param config  group size, baseline, scaling and ε
+     * @return {@code [N]} advantages
+     * @throws IllegalArgumentException if N is not a positive multiple of G or a reward is not finite
+     */
+    @Override
+    public INDArray advantages(INDArray rewards, GrpoConfig config) {
+        require(rewards != null, "rewards must not be null");
+        checkFloating("rewards", rewards);
+        return Matrices.vector(advantages(Matrices.toVector(rewards), config), rewards.dataType());
+    }
+
+    // --------------------------------------------------------------------------------------------- 1. Advantages
+
+    /**
+     * Section 1: {@code A_i = (r_i − b_i) / s}, exactly 0 for every member of a group whose rewards are all equal.
+     *
+     * @param rewards N rewards, group-major
+     * @param config  group size, baseline, scaling and ε
+     * @return N advantages
+     * @throws IllegalArgumentException if N is not a positive multiple of G or a reward is not finite
+     */
+    public static double[] advantages(double[] rewards, GrpoConfig config) {
+        int g = config.groupSize();
+        checkRewards(rewards, g);
+        int n = rewards.length;
+        double[] a = new double[n];
+        double batchStd = sampleStd(rewards, 0, n);
+        for (int start = 0; start < n; start += g) {
+            if (allEqual(rewards, start, g)) {
+                continue; // exactly 0, not the rounding residue of r - mean(r)
+            }
+            double sum = 0;
+            for (int j = start; j < start + g; j++) {
+                sum += rewards[j];
+            }
+            double s;
+            switch (config.advantageScaling()) {
+                case GROUP_STD -> s = sampleStd(rewards, start, g) + config.advantageEpsilon();
+                case BATCH_STD -> s = batchStd + config.advantageEpsilon();
+                case NONE -> s = 1;
+                default -> throw new AssertionError(config.advantageScaling());
+            }
+            for (int i = start; i < start + g; i++) {
+                double b = config.advantageBaseline() == AdvantageBaseline.GROUP_MEAN
+                        ? sum / g
+                        : (sum - rewards[i]) / (g - 1);
+                a[i] = (rewards[i] - b) / s;
+            }
+        }
+        return a;
+    }
+
+    /**
+     * The sample standard deviation {@code sqrt(Σ(x − x̄)² / (n − 1))} of {@code x[from, from + len)}, computed
+     * in two passes; 0 when {@code len < 2}.
+     *
+     * @param x    values
+     * @param from first index
+     * @param len  count n
+     * @return the standard deviation
+     */
+    public static double sampleStd(double[] x, int from, int len) {
+        if (len < 2) {
+            return 0;
+        }
+        double mean = 0;
+        for (int i = from; i < from + len; i++) {
+            mean += x[i];
+        }
+        mean /= len;
+        double ss = 0;
+        for (int i = from; i < from + len; i++) {
+            ss += (x[i] - mean) * (x[i] - mean);
+        }
+        return Math.sqrt(ss / (len - 1));
+    }
+
+    /**
+     * The share of groups whose rewards are all equal (metric {@code frac_reward_zero_std}).
+     *
+     * @param rewards   N rewards, group-major
+     * @param groupSize G
+     * @return the fraction in [0, 1]
+     * @throws IllegalArgumentException if N is not a positive multiple of G or a reward is not finite
+     */
+    public static double fractionOfZeroStdGroups(double[] rewards, int groupSize) {
+        checkRewards(rewards, groupSize);
+        int groups = rewards.length / groupSize;
+        int equal = 0;
+        for (int start = 0; start < rewards.length; start += groupSize) {
+            if (allEqual(rewards, start, groupSize)) {
+                equal++;
+            }
+        }
+        return (double) equal / groups;
+    }
+
+    /**
+     * Whether the G rewards of a group are all equal (compared with {@code ==}).
+     *
+     * @param rewards N rewards
+     * @param start   the group's first index
+     * @param g       G
+     * @return {@code true} if {@code rewards[start..start+g)} are all equal
+     */
+    public static boolean allEqual(double[] rewards, int start, int g) {
+        for (int j = start + 1; j < start + g; j++) {
+            if (rewards[j] != rewards[start]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------------------------------- the whole objective
+
+    /**
+     * Evaluates the objective with advantages derived from the rewards.
+     *
+     * @param rewards {@code [N]}
+     * @param logpNew {@code [N][T]}
+     * @param logpOld {@code [N][T]} or null (on-policy: ℓ^old = ℓ, a constant)
+     * @param logpRef {@code [N][T]} or null (only when β = 0)
+     * @param mask    {@code [N][T]} of 0 and 1
+     * @param c       the variant
+     * @return loss, gradient, advantages, metrics and per-token diagnostics
+     * @throws IllegalArgumentException for any input section 8 rejects
+     */
+    public static Result evaluate(double[] rewards, double[][] logpNew, double[][] logpOld, double[][] logpRef,
+                                  double[][] mask, GrpoConfig c) {
+        return evaluate(rewards, null, logpNew, logpOld, logpRef, mask, c);
+    }
+
+    /**
+     * Evaluates the objective.
+     *
+     * @param rewards    {@code [N]}
+     * @param advantages {@code [N]} precomputed advantages, or null to derive them from the rewards
+     * @param logpNew    {@code [N][T]}
+     * @param logpOld    {@code [N][T]} or null (on-policy: ℓ^old = ℓ, a constant)
+     * @param logpRef    {@code [N][T]} or null (only when β = 0)
+     * @param mask       {@code [N][T]} of 0 and 1
+     * @param c          the variant
+     * @return loss, gradient, advantages, metrics and per-token diagnostics
+     * @throws IllegalArgumentException for any input section 8 rejects
+     */
+    public static Result evaluate(double[] rewards, double[] advantages, double[][] logpNew, double[][] logpOld,
+                                  double[][] logpRef, double[][] mask, GrpoConfig c) {
+        require(c != null, "config must not be null");
+        require(logpNew != null, "logpNew must not be null");
+        require(mask != null, "mask must not be null");
+        int n = logpNew.length;
+        require(n > 0 && logpNew[0] != null, "logpNew must have at least one row, had " + n);
+        int t = logpNew[0].length;
+        int[] shape = {n, t};
+        checkShape("logpNew", logpNew, shape);
+        checkShape("logpOld", logpOld, shape);
+        checkShape("logpRef", logpRef, shape);
+        checkShape("mask", mask, shape);
+        require(rewards != null, "rewards must not be null");
+        require(rewards.length == n, "rewards must have length N = " + n + " (the rows of logpNew), had "
+                + rewards.length);
+        int g = c.groupSize();
+        require(n % g == 0, "N = " + n + " must be a positive multiple of groupSize " + g);
+        require(t >= 1 && t <= c.maxCompletionLength(),
+                "T = " + t + " must be in [1, maxCompletionLength = " + c.maxCompletionLength() + "]");
+        checkRewards(rewards, g);
+        if (advantages != null) {
+            require(advantages.length == n, "advantages must have length N = " + n + ", had " + advantages.length);
+            checkFinite("advantages", advantages);
+        }
+        checkFinite("logpNew", logpNew);
+        checkFinite("logpOld", logpOld);
+        checkFinite("logpRef", logpRef);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < t; j++) {
+                double m = mask[i][j];
+                require(m == 0 || m == 1, "mask[" + i + ", " + j + "] must be 0 or 1, was " + m);
+            }
+        }
+        require(logpRef != null || c.beta() == 0,
+                "logpRef must be given when beta > 0, beta was " + c.beta());
+
+        // 1. advantages
+        double[] a = advantages != null ? advantages.clone() : advantages(rewards, c);
+
+        // active lengths
+        double[] len = new double[n];
+        double active = 0;
+        int activeRows = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < t; j++) {
+                len[i] += mask[i][j];
+            }
+            active += len[i];
+            if (len[i] > 0) {
+                activeRows++;
+            }
+        }
+
+        // 2. importance ratio, from the masked log-ratio
+        double[][] rho = new double[n][t];
+        for (int i = 0; i < n; i++) {
+            double[] delta = new double[t];
+            double sum = 0;
+            for (int j = 0; j < t; j++) {
+                delta[j] = logpOld == null ? 0 : mask[i][j] * (logpNew[i][j] - logpOld[i][j]);
+                sum += delta[j];
+            }
+            double s = Math.exp(sum / Math.max(1, len[i]));
+            for (int j = 0; j < t; j++) {
+                rho[i][j] = c.importanceLevel() == ImportanceLevel.TOKEN ? Math.exp(delta[j]) : s;
+            }
+        }
+
+        // 3. clipped surrogate and its derivative with respect to u = log rho
+        double lo = 1 - c.epsilonLow();
+        double hi = 1 + c.epsilonHigh();
+        double[][] p = new double[n][t];
+        double[][] dpdu = new double[n][t];
+        boolean[][] dual = new boolean[n][t];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < t; j++) {
+                double r = rho[i][j];
+                double clipped = Math.min(Math.max(r, lo), hi);
+                double unclippedTerm = -r * a[i];
+                double clippedTerm = -clipped * a[i];
+                p[i][j] = Math.max(unclippedTerm, clippedTerm);
+                dpdu[i][j] = r * a[i] <= clipped * a[i] ? -r * a[i] : 0;
+                if (c.dualClipEnabled() && a[i] < 0 && p[i][j] > -c.dualClip() * a[i]) {
+                    p[i][j] = -c.dualClip() * a[i];
+                    dpdu[i][j] = 0;
+                    dual[i][j] = true;
+                }
+            }
+        }
+
+        // 4. KL estimator and its derivative with respect to logpNew
+        double[][] k = new double[n][t];
+        double[][] dk = new double[n][t];
+        if (logpRef != null) {
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < t; j++) {
+                    double d = mask[i][j] * (logpRef[i][j] - logpNew[i][j]);
+                    switch (c.klEstimator()) {
+                        case K1 -> {
+                            k[i][j] = -d;
+                            dk[i][j] = 1;
+                        }
+                        case K2 -> {
+                            k[i][j] = d * d / 2;
+                            dk[i][j] = -d;
+                        }
+                        case K3 -> {
+                            k[i][j] = Math.expm1(d) - d;
+                            dk[i][j] = -Math.expm1(d); // 1 - e^d
+                        }
+                        default -> throw new AssertionError(c.klEstimator());
+                    }
+                }
+            }
+        }
+
+        // 5. aggregation weights and the loss
+        double[][] w = new double[n][t];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < t; j++) {
+                if (mask[i][j] == 0) {
+                    continue;
+                }
+                switch (c.lossAggregation()) {
+                    case SEQUENCE_MEAN_TOKEN_MEAN -> w[i][j] = 1.0 / (len[i] * activeRows);
+                    case TOKEN_MEAN -> w[i][j] = 1.0 / active;
+                    case CONSTANT_NORMALIZER -> w[i][j] = 1.0 / ((double) n * c.maxCompletionLength());
+                    default -> throw new AssertionError(c.lossAggregation());
+                }
+            }
+        }
+        double beta = c.beta();
+        double loss = 0;
+        double policyLoss = 0;
+        double klLoss = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < t; j++) {
+                loss += w[i][j] * (p[i][j] + beta * k[i][j]);
+                policyLoss += w[i][j] * p[i][j];
+                klLoss += w[i][j] * k[i][j];
+            }
+        }
+
+        // 6. gradient with respect to logpNew
+        double[][] pg = new double[n][t];
+        for (int i = 0; i < n; i++) {
+            if (c.importanceLevel() == ImportanceLevel.TOKEN) {
+                for (int j = 0; j < t; j++) {
+                    pg[i][j] = w[i][j] * dpdu[i][j];
+                }
+            } else {
+                double sum = 0;
+                for (int j = 0; j < t; j++) {
+                    sum += w[i][j] * dpdu[i][j];
+                }
+                for (int j = 0; j < t; j++) {
+                    pg[i][j] = mask[i][j] / Math.max(1, len[i]) * sum;
+                }
+            }
+        }
+        double[][] grad = new double[n][t];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < t; j++) {
+                grad[i][j] = beta == 0 ? pg[i][j] : pg[i][j] + beta * w[i][j] * dk[i][j];
+                if (mask[i][j] == 0) {
+                    grad[i][j] = 0; // exactly 0 (not -0.0) where the mask is 0
+                }
+            }
+        }
+
+        // 7. metrics
+        double klSum = 0;
+        double ratioSum = 0;
+        int low = 0;
+        int high = 0;
+        int dualCount = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < t; j++) {
+                if (mask[i][j] == 0) {
+                    continue;
+                }
+                klSum += k[i][j];
+                ratioSum += rho[i][j];
+                if (rho[i][j] < lo && a[i] < 0) {
+                    low++;
+                }
+                if (rho[i][j] > hi && a[i] > 0) {
+                    high++;
+                }
+                if (dual[i][j]) {
+                    dualCount++;
+                }
+            }
+        }
+        double meanKl = active > 0 ? klSum / active : 0;
+        double meanRatio = active > 0 ? ratioSum / active : 0;
+        double lowFrac = active > 0 ? low / active : 0;
+        double highFrac = active > 0 ? high / active : 0;
+        double dualFrac = active > 0 ? dualCount / active : 0;
+        double rewardMean = 0;
+        for (double r : rewards) {
+            rewardMean += r;
+        }
+        rewardMean /= n;
+        ObjectiveMetrics metrics = new ObjectiveMetrics(loss, policyLoss, klLoss, meanKl, meanRatio, lowFrac,
+                highFrac, lowFrac + highFrac, dualFrac, rewardMean, sampleStd(rewards, 0, n),
+                fractionOfZeroStdGroups(rewards, g), (long) active);
+        return new Result(loss, grad, a, metrics, rho, w, p, k, pg, dual);
+    }
+
+    // ---------------------------------------------------------------------------------------------------- checks
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    private static void checkRewards(double[] rewards, int g) {
+        require(rewards != null, "rewards must not be null");
+        require(rewards.length > 0 && rewards.length % g == 0,
+                "N = " + rewards.length + " rewards must be a positive multiple of groupSize " + g);
+        checkFinite("rewards", rewards);
+    }
+
+    private static void checkFinite(String name, double[] v) {
+        for (int i = 0; i < v.length; i++) {
+            require(Double.isFinite(v[i]), name + "[" + i + "] must be finite, was " + v[i]);
+        }
+    }
+
+    private static void checkFinite(String name, double[][] m) {
+        if (m == null) {
+            return;
+        }
+        for (int i = 0; i < m.length; i++) {
+            for (int j = 0; j < m[i].length; j++) {
+                require(Double.isFinite(m[i][j]), name + "[" + i + ", " + j + "] must be finite, was " + m[i][j]);
+            }
+        }
+    }
+
+    private static void checkShape(String name, double[][] m, int[] shape) {
+        if (m == null) {
+            return;
+        }
+        boolean ok = m.length == shape[0];
+        for (int i = 0; ok && i < m.length; i++) {
+            ok = m[i] != null && m[i].length == shape[1];
+        }
+        if (!ok) {
+            String found = m.length + " rows of lengths "
+                    + Arrays.toString(Arrays.stream(m).mapToInt(r -> r == null ? -1 : r.length).toArray());
+            throw new IllegalArgumentException(name + " must have logpNew's shape " + Arrays.toString(shape)
+                    + ", had " + found);
+        }
+    }
+
+    private static void checkShape(String name, INDArray a, long[] shape) {
+        if (a != null && !Arrays.equals(a.shape(), shape)) {
+            throw new IllegalArgumentException(name + " must have logpNew's shape " + Arrays.toString(shape)
+                    + ", had " + Arrays.toString(a.shape()));
+        }
+    }
+
+    private static void checkVector(String name, INDArray a, long n) {
+        if (a != null && (a.length() != n || (a.rank() != 1 && !a.isVector()))) {
+            throw new IllegalArgumentException(name + " must have shape [" + n + "], had "
+                    + Arrays.toString(a.shape()));
+        }
+    }
+
+    private static void checkType(String name, INDArray a, DataType type) {
+        if (a != null && a.dataType() != type) {
+            throw new IllegalArgumentException(name + " must have logpNew's data type " + type + ", was "
+                    + a.dataType());
+        }
+    }
+
+    private static void checkFloating(String name, INDArray a) {
+        if (a != null && !a.dataType().isFPType()) {
+            throw new IllegalArgumentException(name + " must have a floating data type, was " + a.dataType());
+        }
+    }
+}
