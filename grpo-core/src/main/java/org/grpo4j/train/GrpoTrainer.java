@@ -112,7 +112,7 @@ public final class GrpoTrainer implements AutoCloseable {
         GroupSampler independent = new IndependentGroupSampler();
         this.sampler = config.dynamicSampling()
                 ? new DynamicGroupSampler(independent, verifiers, config.maxExtraSamplingRounds()) : independent;
-        this.optimizer = new AdamW(config.optimizer());
+        this.optimizer = AdamW.create(config.optimizer());
     }
 
     /**
@@ -261,7 +261,11 @@ public final class GrpoTrainer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create checkpoint directory for " + file, e);
         }
-        TensorArchive.write(file, meta, tensors);
+        try {
+            TensorArchive.write(file, meta, tensors);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint " + file, e);
+        }
     }
 
     /**
@@ -273,7 +277,12 @@ public final class GrpoTrainer implements AutoCloseable {
      * @throws UncheckedIOException     if it cannot be read
      */
     public void restore(Path file) {
-        TensorArchive.Contents c = TensorArchive.read(file);
+        TensorArchive c;
+        try {
+            c = TensorArchive.read(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read checkpoint " + file, e);
+        }
         Map<String, String> meta = c.metadata();
         if (!CHECKPOINT_FORMAT.equals(meta.get("format"))) {
             throw new IllegalArgumentException(file + " is not a grpo4j checkpoint (format " + meta.get("format") + ")");
