@@ -187,7 +187,7 @@ public record TensorArchive(Map<String, String> metadata, Map<String, INDArray> 
             throw new FormatException("checksum mismatch (stored CRC-32 " + Integer.toHexString(stored)
                     + ", computed " + Long.toHexString(crc.getValue()) + "): the file is truncated or corrupt");
         }
-        ByteBuffer body = in.slice(0, bytes.length - 4 - in.position()).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer body = in.slice(in.position(), bytes.length - 4 - in.position()).order(ByteOrder.LITTLE_ENDIAN);
         try {
             Map<String, String> metadata = new LinkedHashMap<>();
             int entries = count(body, "metadata entry");
