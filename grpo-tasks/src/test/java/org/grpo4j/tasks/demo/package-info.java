@@ -1,0 +1,2 @@
+/** Tests of the command-line demos. */
+package org.grpo4j.tasks.demo;
