@@ -1,0 +1,2 @@
+/** Tests of the training-step benchmark's setup. */
+package org.grpo4j.bench.train;
