@@ -107,10 +107,10 @@ class Nd4jGrpoObjectiveTest {
     }
 
     @Test
-    void rewardsOfWrongLengthAreRejected() {
+    void rewardsOfWrongLengthAreRejectedQuotingBothShapes() {
         ObjectiveInput v = valid();
         assertRejected(() -> OBJECTIVE.evaluate(with(vec(1, 0, 1), v.logpNew(), v.logpOld(), v.logpRef(),
-                v.mask()), G2), "rewards", "3", "4");
+                v.mask()), G2), "rewards", shape(4), shape(3));
     }
 
     @Test
@@ -344,9 +344,9 @@ class Nd4jGrpoObjectiveTest {
     }
 
     @Test
-    void precomputedAdvantagesOfWrongLengthAreRejected() {
+    void precomputedAdvantagesOfWrongLengthAreRejectedQuotingBothShapes() {
         ObjectiveInput v = valid().withAdvantages(vec(0.5, -0.5));
-        assertRejected(() -> OBJECTIVE.evaluate(v, G2), "advantages", "2", "4");
+        assertRejected(() -> OBJECTIVE.evaluate(v, G2), "advantages", shape(4), shape(2));
     }
 
     @Test
