@@ -22,7 +22,8 @@ public interface GrpoObjective {
      *                                  of groups of {@code config.groupSize()}, T exceeds
      *                                  {@code config.maxCompletionLength()}, a reward or log-probability is NaN or
      *                                  infinite, the mask holds a value other than 0 or 1, the arrays' data types
-     *                                  differ or are not floating, or {@code logpRef} is missing while β &gt; 0
+     *                                  differ or are not floating, {@code logpRef} is missing while β &gt; 0, or
+     *                                  {@code input} or {@code config} is null
      */
     ObjectiveResult evaluate(ObjectiveInput input, GrpoConfig config);
 
@@ -33,7 +34,8 @@ public interface GrpoObjective {
      * @param config  the variant (group size, baseline, scaling, epsilon)
      * @return {@code [N]} advantages in the rewards' data type; exactly 0 for every member of a group whose
      *         rewards are all equal
-     * @throws IllegalArgumentException if N is not a positive multiple of the group size or a reward is not finite
+     * @throws IllegalArgumentException if {@code rewards} is not a floating vector, N is not a positive multiple of
+     *                                  the group size, a reward is not finite, or an argument is null
      */
     INDArray advantages(INDArray rewards, GrpoConfig config);
 }

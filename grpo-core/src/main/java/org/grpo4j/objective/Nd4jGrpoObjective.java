@@ -1,6 +1,7 @@
 package org.grpo4j.objective;
 
 import java.util.Arrays;
+import org.grpo4j.Checks;
 import org.grpo4j.GrpoConfig;
 import org.grpo4j.GrpoObjective;
 import org.grpo4j.ImportanceLevel;
@@ -35,6 +36,8 @@ public final class Nd4jGrpoObjective implements GrpoObjective {
 
     @Override
     public INDArray advantages(INDArray rewards, GrpoConfig config) {
+        Checks.notNull("rewards", rewards);
+        Checks.notNull("config", config);
         checkVector("rewards", rewards, -1);
         double[] adv = Advantages.compute(rewards.toDoubleVector(), config);
         return Nd4j.createFromArray(adv).castTo(rewards.dataType());
@@ -42,6 +45,8 @@ public final class Nd4jGrpoObjective implements GrpoObjective {
 
     @Override
     public ObjectiveResult evaluate(ObjectiveInput in, GrpoConfig c) {
+        Checks.notNull("input", in);
+        Checks.notNull("config", c);
         INDArray logpNew = in.logpNew();
         if (logpNew.rank() != 2) {
             throw new IllegalArgumentException("logpNew must have shape [N, T], was " + Arrays.toString(logpNew.shape()));
@@ -192,7 +197,8 @@ public final class Nd4jGrpoObjective implements GrpoObjective {
         if (c.beta() > 0) {
             grad.addi(klGrad.mul(w).muli(c.beta()));
         }
-        double loss = policyLoss + c.beta() * klAgg;
+        // β = 0: the KL term is not part of the loss even where it overflows (0 · ∞ would make the loss NaN)
+        double loss = c.beta() > 0 ? policyLoss + c.beta() * klAgg : policyLoss;
 
         double rewardMean = 0;
         for (double r : rewards) {
@@ -261,8 +267,13 @@ public final class Nd4jGrpoObjective implements GrpoObjective {
         }
     }
 
+    private static long count(INDArray bool) {
+        return bool.castTo(DataType.INT64).sumNumber().longValue();
+    }
+
     private static void checkBinary(INDArray mask) {
-        long binary = mask.scan(Conditions.equals(0)).longValue() + mask.scan(Conditions.equals(1)).longValue();
+        // exact comparisons: Conditions.equals matches within 1e-5, which would let 0.999999 or 1e-6 through
+        long binary = count(mask.eq(0)) + count(mask.eq(1));
         if (binary == mask.length()) {
             return;
         }
@@ -270,8 +281,10 @@ public final class Nd4jGrpoObjective implements GrpoObjective {
         long cols = mask.size(1);
         for (int k = 0; k < x.length; k++) {
             if (x[k] != 0 && x[k] != 1) {
+                // printed in the mask's own precision: a FLOAT 0.999999 reads 0.999999, not 0.9999989867210388
+                String value = mask.dataType() == DataType.DOUBLE ? String.valueOf(x[k]) : String.valueOf((float) x[k]);
                 throw new IllegalArgumentException("mask[" + (k / cols) + ", " + (k % cols) + "] must be 0 or 1, was "
-                        + x[k]);
+                        + value);
             }
         }
     }

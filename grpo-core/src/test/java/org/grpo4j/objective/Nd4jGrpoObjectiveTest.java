@@ -107,10 +107,10 @@ class Nd4jGrpoObjectiveTest {
     }
 
     @Test
-    void rewardsOfWrongLengthAreRejected() {
+    void rewardsOfWrongLengthAreRejectedQuotingBothShapes() {
         ObjectiveInput v = valid();
         assertRejected(() -> OBJECTIVE.evaluate(with(vec(1, 0, 1), v.logpNew(), v.logpOld(), v.logpRef(),
-                v.mask()), G2), "rewards", "3", "4");
+                v.mask()), G2), "rewards", shape(4), shape(3));
     }
 
     @Test
@@ -212,6 +212,110 @@ class Nd4jGrpoObjectiveTest {
                 "mask", "NaN", index(0, 1));
     }
 
+    /**
+     * 0.999999 is within ND4J's default comparison epsilon (1e-5) of 1, so a tolerant equality check would let it
+     * through; the mask must be exactly 0 or 1.
+     */
+    @Test
+    void maskValueJustBelowOneIsRejected() {
+        ObjectiveInput v = valid();
+        INDArray bad = v.mask().dup();
+        bad.putScalar(1, 2, 0.999999f);
+        assertRejected(() -> OBJECTIVE.evaluate(with(v.rewards(), v.logpNew(), v.logpOld(), v.logpRef(), bad), G2),
+                "mask", "0.999999", index(1, 2));
+    }
+
+    /** 1e-6 is within ND4J's default comparison epsilon of 0; it must be rejected too. */
+    @Test
+    void maskValueJustAboveZeroIsRejected() {
+        ObjectiveInput v = valid();
+        INDArray bad = v.mask().dup();
+        bad.putScalar(3, 0, 1e-6f);
+        assertRejected(() -> OBJECTIVE.evaluate(with(v.rewards(), v.logpNew(), v.logpOld(), v.logpRef(), bad), G2),
+                "mask", "E-6", index(3, 0));
+    }
+
+    @Test
+    void negativeMaskValueIsRejected() {
+        ObjectiveInput v = valid();
+        INDArray bad = v.mask().dup();
+        bad.putScalar(0, 0, -1);
+        assertRejected(() -> OBJECTIVE.evaluate(with(v.rewards(), v.logpNew(), v.logpOld(), v.logpRef(), bad), G2),
+                "mask", "-1", index(0, 0));
+    }
+
+    @Test
+    void logpNewOfRankOneIsRejected() {
+        INDArray flat = vec(-1, -1, -1, -1);
+        assertRejected(() -> OBJECTIVE.evaluate(with(vec(1, 0, 1, 0), flat, null, flat, vec(1, 1, 1, 1)), G2),
+                "logpNew", shape(4));
+    }
+
+    @Test
+    void emptyBatchIsRejected() {
+        INDArray empty = Nd4j.create(DataType.FLOAT, 0, 3);
+        assertRejected(() -> OBJECTIVE.evaluate(with(Nd4j.create(DataType.FLOAT, 0), empty, null, empty, empty), G2),
+                "0 sequences", "groupSize 2");
+    }
+
+    @Test
+    void zeroTokensAreRejected() {
+        INDArray none = Nd4j.create(DataType.FLOAT, 4, 0);
+        assertRejected(() -> OBJECTIVE.evaluate(with(vec(1, 0, 1, 0), none, null, none, none), G2),
+                "T", "logpNew", "was 0");
+    }
+
+    @Test
+    void rewardsOfTwoColumnsAreRejectedQuotingBothShapes() {
+        ObjectiveInput v = valid();
+        assertRejected(() -> OBJECTIVE.evaluate(with(mat(4, 2, 1), v.logpNew(), v.logpOld(), v.logpRef(), v.mask()),
+                G2), "rewards", shape(4), shape(4, 2));
+    }
+
+    @Test
+    void integerRewardsAreRejected() {
+        ObjectiveInput v = valid();
+        assertRejected(() -> OBJECTIVE.evaluate(with(Nd4j.createFromArray(1, 0, 1, 0), v.logpNew(), v.logpOld(),
+                v.logpRef(), v.mask()), G2), "rewards", "INT");
+    }
+
+    @Test
+    void halfPrecisionLogpNewIsRejected() {
+        ObjectiveInput v = valid();
+        INDArray half = v.logpNew().castTo(DataType.FLOAT16);
+        assertRejected(() -> OBJECTIVE.evaluate(with(v.rewards(), half, null, null, v.mask()), G2.toBuilder().beta(0)
+                .build()), "logpNew", "HALF");
+    }
+
+    @Test
+    void maskOfAnotherDataTypeIsRejected() {
+        ObjectiveInput v = valid();
+        assertRejected(() -> OBJECTIVE.evaluate(with(v.rewards(), v.logpNew(), v.logpOld(), v.logpRef(),
+                v.mask().castTo(DataType.DOUBLE)), G2), "mask", "DOUBLE", "FLOAT");
+    }
+
+    @Test
+    void logpRefOfAnotherDataTypeIsRejected() {
+        ObjectiveInput v = valid();
+        assertRejected(() -> OBJECTIVE.evaluate(with(v.rewards(), v.logpNew(), v.logpOld(),
+                v.logpRef().castTo(DataType.DOUBLE), v.mask()), G2), "logpRef", "DOUBLE", "FLOAT");
+    }
+
+    @Test
+    void nullInputIsRejected() {
+        assertRejected(() -> OBJECTIVE.evaluate(null, G2), "input", "null");
+    }
+
+    @Test
+    void nullConfigIsRejected() {
+        assertRejected(() -> OBJECTIVE.evaluate(valid(), null), "config", "null");
+    }
+
+    @Test
+    void advantagesOfNullRewardsAreRejected() {
+        assertRejected(() -> OBJECTIVE.advantages(null, G2), "rewards", "null");
+    }
+
     @Test
     void missingLogpRefWithPositiveBetaIsRejected() {
         ObjectiveInput v = valid();
@@ -240,9 +344,9 @@ class Nd4jGrpoObjectiveTest {
     }
 
     @Test
-    void precomputedAdvantagesOfWrongLengthAreRejected() {
+    void precomputedAdvantagesOfWrongLengthAreRejectedQuotingBothShapes() {
         ObjectiveInput v = valid().withAdvantages(vec(0.5, -0.5));
-        assertRejected(() -> OBJECTIVE.evaluate(v, G2), "advantages", "2", "4");
+        assertRejected(() -> OBJECTIVE.evaluate(v, G2), "advantages", shape(4), shape(2));
     }
 
     @Test
@@ -441,6 +545,27 @@ class Nd4jGrpoObjectiveTest {
         assertEquals(-0.00015 * A, r.loss(), 1e-12);
         assertGradient(new double[][] {{-A / 4, -A / 4}, {0, 0}}, r, 1e-12);
         assertEquals(0.5, r.metrics().clipFractionLow(), 1e-12);
+    }
+
+    /**
+     * β = 0 with a reference far from the policy: d = ℓ_ref − ℓ = 99.99, so e^d overflows FLOAT and k3 is +∞. The KL
+     * term is not part of the objective at β = 0, so loss and gradient must be those without a reference (a loss of
+     * {@code policy + 0·∞} would be NaN); the metrics still report the (infinite) estimate.
+     */
+    @Test
+    void betaZeroLossIgnoresAnOverflowingKlEstimate() {
+        GrpoConfig c = G2.toBuilder().beta(0).build();
+        INDArray logpNew = mat(2, 2, -100);
+        INDArray mask = mat(2, 2, 1);
+        ObjectiveResult withRef = OBJECTIVE.evaluate(with(vec(1, 0), logpNew, null, mat(2, 2, -0.01), mask), c);
+        ObjectiveResult noRef = OBJECTIVE.evaluate(with(vec(1, 0), logpNew, null, null, mask), c);
+        // on-policy, weights 1/(2·2): loss = ¼(−2a + 2a) = 0, gradient ¼·[[−a, −a], [a, a]]
+        assertEquals(0.0, withRef.loss(), 1e-7);
+        assertEquals(noRef.loss(), withRef.loss(), 0.0);
+        assertEquals(noRef.metrics().policyLoss(), withRef.metrics().loss(), 0.0);
+        assertGradient(Matrices.toMatrix(noRef.gradient()), withRef, 0.0);
+        assertGradient(new double[][] {{-A / 4, -A / 4}, {A / 4, A / 4}}, withRef, 1e-6);
+        assertEquals(Double.POSITIVE_INFINITY, withRef.metrics().meanKl());
     }
 
     /**
