@@ -100,15 +100,14 @@ public final class BinaryRewardBound {
         if (q == 0 || q == 1 || strength == 0) {
             return q;
         }
-        double s = strength;
-        double root = Math.sqrt((1 - s) * (1 - s) + 4 * s * q);
-        double p = s >= 1 ? (s - 1 + root) / (2 * s) : 2 * q / ((1 - s) + root); // no cancellation on either side
+        double p = q <= 0.5 ? reverseRoot(q, strength) : 1 - reverseComplement(q, strength);
         return Math.min(1, Math.max(q, p));
     }
 
     /**
      * The k3 gain {@code reverseKlCeiling(Q, s) − Q}, written {@code s p (1 − p)} (from {@code p − Q = s p (1 − p)})
-     * so it does not cancel.
+     * so it does not cancel; for Q &gt; ½, {@code 1 − p} is solved for directly, so the gain keeps its relative
+     * precision as Q → 1.
      *
      * @param q        Q in [0, 1]
      * @param strength s ≥ 0, finite
@@ -116,11 +115,32 @@ public final class BinaryRewardBound {
      * @throws IllegalArgumentException as {@link #reverseKlCeiling}
      */
     public static double reverseKlGain(double q, double strength) {
-        double p = reverseKlCeiling(q, strength);
-        if (q == 0 || q == 1) {
+        checkQ(q);
+        Checks.nonNegative("strength", strength);
+        if (q == 0 || q == 1 || strength == 0) {
             return 0;
         }
-        return strength * p * (1 - p);
+        if (q <= 0.5) {
+            double p = reverseRoot(q, strength);
+            return strength * p * (1 - p);
+        }
+        double v = reverseComplement(q, strength);
+        return strength * (1 - v) * v;
+    }
+
+    /** The root p of {@code s p² + (1 − s) p − Q = 0} in [Q, 1], without cancellation on either side of s = 1. */
+    private static double reverseRoot(double q, double s) {
+        double root = Math.sqrt((1 - s) * (1 - s) + 4 * s * q);
+        return s >= 1 ? (s - 1 + root) / (2 * s) : 2 * q / ((1 - s) + root);
+    }
+
+    /**
+     * {@code v = 1 − p}, the root of {@code s v² − (1 + s) v + (1 − Q) = 0} in [0, 1 − Q], in the form without
+     * cancellation; {@code 1 − Q} is exact in double precision for Q ≥ ½.
+     */
+    private static double reverseComplement(double q, double s) {
+        double u = 1 - q;
+        return 2 * u / ((1 + s) + Math.sqrt((1 + s) * (1 + s) - 4 * s * u));
     }
 
     /**

@@ -100,6 +100,7 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
      */
     @Override
     public ObjectiveResult evaluate(ObjectiveInput input, GrpoConfig config) {
+        require(input != null, "input must not be null");
         require(config != null, "config must not be null");
         DataType type = input.logpNew().dataType();
         require(type == DataType.FLOAT || type == DataType.DOUBLE,
@@ -134,6 +135,7 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
     @Override
     public INDArray advantages(INDArray rewards, GrpoConfig config) {
         require(rewards != null, "rewards must not be null");
+        require(config != null, "config must not be null");
         checkFloating("rewards", rewards);
         return Matrices.vector(advantages(Matrices.toVector(rewards), config), rewards.dataType());
     }
@@ -411,7 +413,8 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
         double klLoss = 0;
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < t; j++) {
-                loss += w[i][j] * (p[i][j] + beta * k[i][j]);
+                // β = 0: the KL term is not part of the loss, even where an overflowing estimate is +∞ (0·∞ = NaN)
+                loss += w[i][j] * (beta == 0 ? p[i][j] : p[i][j] + beta * k[i][j]);
                 policyLoss += w[i][j] * p[i][j];
                 klLoss += w[i][j] * k[i][j];
             }

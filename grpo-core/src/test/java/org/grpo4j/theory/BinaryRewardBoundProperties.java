@@ -213,7 +213,7 @@ class BinaryRewardBoundProperties {
         for (int j = 0; j < p.length; j++) {
             s += r[j] >= 1 ? p[j] : 0;
         }
-        return s;
+        return Math.min(1, s);
     }
 
     private static void collect(double q) {
