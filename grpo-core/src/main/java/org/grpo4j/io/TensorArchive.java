@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -38,8 +39,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * </pre>
  *
  * <p>{@link #write(Path, Map, Map)} is atomic: it writes a temporary file in the target's directory, forces it to
- * disk, then renames it over the target, so a reader sees the old file or the new one, never a partial one. Map
- * order is kept. Tensors of type FLOAT, DOUBLE, INT and LONG of any rank (0 included) can be stored.
+ * disk, then renames it over the target, so a reader sees the old file or the new one, never a partial one. The new
+ * file gets the permissions of any newly created file (on POSIX {@code rw-rw-rw-} less the umask), not those of the
+ * file it replaces. Map order is kept. Tensors of type FLOAT, DOUBLE, INT and LONG of rank 0 to {@value #MAX_RANK},
+ * empty ones included, can be stored.
  *
  * @param metadata string metadata, in order (unmodifiable copy)
  * @param tensors  named tensors, in order (unmodifiable copy of the map; the arrays themselves are not copied)
@@ -49,13 +52,17 @@ public record TensorArchive(Map<String, String> metadata, Map<String, INDArray> 
     /** The format version this class writes and the only one it reads. */
     public static final int VERSION = 1;
 
+    /** The largest rank a tensor may have: the format stores the rank in one unsigned byte. */
+    public static final int MAX_RANK = 255;
+
     private static final byte[] MAGIC = {(byte) 0x89, 'G', 'R', 'P', 'O', '4', 'J', 0x0A};
 
     /**
      * Validates and copies the maps.
      *
-     * @throws IllegalArgumentException if a map, key or value is null, a key or name is empty, or a tensor's type
-     *                                  is not FLOAT, DOUBLE, INT or LONG
+     * @throws IllegalArgumentException if a map, key or value is null, a key or name is empty, a tensor's type
+     *                                  is not FLOAT, DOUBLE, INT or LONG, its rank exceeds {@value #MAX_RANK} or it
+     *                                  has more than {@link Integer#MAX_VALUE} elements
      */
     public TensorArchive {
         Checks.notNull("metadata", metadata);
@@ -76,6 +83,10 @@ public record TensorArchive(Map<String, String> metadata, Map<String, INDArray> 
             }
             INDArray a = Checks.notNull("tensor '" + e.getKey() + "'", e.getValue());
             code(e.getKey(), a.dataType());
+            if (a.rank() > MAX_RANK) {
+                throw new IllegalArgumentException("tensor '" + e.getKey() + "' has rank " + a.rank()
+                        + ", more than " + MAX_RANK);
+            }
             if (a.length() > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("tensor '" + e.getKey() + "' has " + a.length()
                         + " elements, more than " + Integer.MAX_VALUE);
@@ -93,7 +104,7 @@ public record TensorArchive(Map<String, String> metadata, Map<String, INDArray> 
      * @param path     the target file; its directory must exist
      * @param metadata string metadata
      * @param tensors  named tensors (FLOAT, DOUBLE, INT or LONG)
-     * @throws IllegalArgumentException as the constructor
+     * @throws IllegalArgumentException as the constructor and {@link #encode()}
      * @throws IOException              if writing, syncing or renaming fails; the target is then unchanged and the
      *                                  temporary file removed
      */
@@ -106,14 +117,16 @@ public record TensorArchive(Map<String, String> metadata, Map<String, INDArray> 
      * Writes this archive atomically, as {@link #write(Path, Map, Map)}.
      *
      * @param path the target file; its directory must exist
-     * @throws IOException if writing, syncing or renaming fails
+     * @throws IllegalArgumentException as {@link #encode()}; nothing is written then
+     * @throws IOException              if writing, syncing or renaming fails; the target is then unchanged and the
+     *                                  temporary file removed
      */
     public void writeTo(Path path) throws IOException {
         Checks.notNull("path", path);
         Path target = path.toAbsolutePath();
         Path dir = target.getParent();
         byte[] bytes = encode();
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        Path tmp = createTemporary(dir, "." + target.getFileName() + ".");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -222,6 +235,7 @@ public record TensorArchive(Map<String, String> metadata, Map<String, INDArray> 
      * Encodes this archive as the bytes of a file.
      *
      * @return the bytes, checksum included
+     * @throws IllegalArgumentException if the archive would be larger than {@code Integer.MAX_VALUE - 8} bytes
      */
     public byte[] encode() {
         long size = MAGIC.length + 4L + 4 + 4 + 4;
@@ -367,6 +381,15 @@ public record TensorArchive(Map<String, String> metadata, Map<String, INDArray> 
             default -> throw new IllegalStateException("unreachable: " + dt);
         };
         return rank == 0 ? flat.reshape() : flat.reshape('c', shape);
+    }
+
+    private static Path createTemporary(Path dir, String prefix) throws IOException {
+        if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            // rw-rw-rw- less the umask, as for any new file (createTempFile's default is rw-------)
+            return Files.createTempFile(dir, prefix, ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-rw-rw-")));
+        }
+        return Files.createTempFile(dir, prefix, ".tmp");
     }
 
     private static void syncDirectory(Path dir) {
