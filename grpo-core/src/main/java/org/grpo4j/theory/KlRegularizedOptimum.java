@@ -10,12 +10,18 @@ import org.grpo4j.Checks;
  *   <li>Forward KL (the paper's objective, and GRPO's fixed point under the k2 estimator):
  *       {@code F(pi) = E_pi[r] − β·KL(pi‖pi_ref)} is maximised by {@code pi* = pi_ref·exp(r/β) / Z}, and
  *       {@code F(pi*) − F(pi) = β·KL(pi‖pi*)} for every pi.</li>
- *   <li>Reverse KL (GRPO's fixed point under the k3 estimator): {@code R(pi) = E_pi[r] − β·KL(pi_ref‖pi)} is
- *       maximised by {@code pi_j = pi_ref_j / (ν − r_j/β)}, with the scalar {@code ν > max r/β} fixed by
- *       normalisation; at the optimum {@code ν = 1 + E_pi[r]/β}.</li>
+ *   <li>Reverse KL (GRPO's fixed point under the k3 estimator): over the distributions on pi_ref's support,
+ *       {@code R(pi) = E_pi[r] − β·KL(pi_ref‖pi)} is maximised by {@code pi_j = pi_ref_j / (ν − r_j/β)}, with the
+ *       scalar {@code ν > max r/β} fixed by normalisation; at the optimum {@code ν = 1 + E_pi[r]/β}. Unlike the
+ *       forward KL, {@code KL(pi_ref‖pi)} does not forbid mass outside pi_ref's support: over the whole simplex R
+ *       improves by moving mass onto an output j outside it whenever {@code r_j > E_pi[r] + β}. GRPO cannot make
+ *       that move (it never samples j, whose logit gets no gradient), so its k3 fixed point is the
+ *       support-restricted maximiser computed here.</li>
  * </ul>
  * Both keep the support of {@code pi_ref} and the ratios {@code pi_j / pi_ref_j} within a reward class. At β = 0
- * both are {@code pi_ref} restricted to the best rewards of its support, renormalised (the β → 0 limit).
+ * both are {@code pi_ref} restricted to the best rewards of its support, renormalised (the β → 0 limit). In double
+ * precision {@code forwardKl} underflows to 0 where the exact value is below about {@code e^-745} (a tiny β with a
+ * large reward gap); the support is otherwise kept exactly.
  *
  * <p>Distributions are arrays of K probabilities, finite, ≥ 0, summing to 1 within 1e-9; rewards are K finite
  * values (the rewards outside {@code pi_ref}'s support do not matter).
@@ -64,7 +70,8 @@ public final class KlRegularizedOptimum {
     }
 
     /**
-     * {@code argmax_pi E_pi[r] − β·KL(pi_ref‖pi)}: {@code pi_j = pi_ref_j / (ν − r_j/β)} with ν found by bisection
+     * {@code argmax E_pi[r] − β·KL(pi_ref‖pi)} over the distributions pi on pi_ref's support (see the class
+     * comment for why the restriction matters): {@code pi_j = pi_ref_j / (ν − r_j/β)} with ν found by bisection
      * to double precision ({@code sum_j pi_j} is decreasing in ν).
      *
      * @param reference pi_ref, K probabilities
