@@ -500,7 +500,7 @@ class TabularPolicyTest {
                 "at least one finite", "-Infinity");
         assertMessage(() -> TabularPolicy.ofLogits(one, new double[][] {{1e39}}, DataType.FLOAT), "logits[0][0]",
                 "1.0E39", "FLOAT");
-        assertMessage(() -> TabularPolicy.ofLogits(one, new double[][] {{0}}, DataType.HALF), "dataType", "HALF");
+        assertMessage(() -> TabularPolicy.ofLogits(one, new double[][] {{0}}, DataType.BFLOAT16), "dataType", "BFLOAT16");
         assertMessage(() -> TabularPolicy.ofLogits(one, new double[][] {{0}}, null), "dataType", "null");
         assertMessage(() -> TabularPolicy.ofLogits(null, new double[][] {{0}}, DataType.DOUBLE), "prompts", "null");
         assertMessage(() -> TabularPolicy.ofLogits(one, new double[][] {{0}, {1}}, DataType.DOUBLE), "prompts size",
