@@ -43,6 +43,9 @@ public final class DynamicGroupSampler implements GroupSampler {
     public GroupBatch sample(Policy policy, List<Prompt> prompts, int groupSize, SamplingConfig sampling,
                              RandomGenerator rng) {
         Checks.notNull("prompts", prompts);
+        if (prompts.isEmpty()) {
+            throw new IllegalArgumentException("prompts must not be empty");
+        }
         int b = prompts.size();
         Prompt[] keptPrompts = new Prompt[b];
         Completion[][] kept = new Completion[b][];

@@ -1,11 +1,12 @@
 package org.grpo4j.train;
 
 import java.io.PrintStream;
+import java.util.Locale;
 import org.grpo4j.Checks;
 
 /**
  * A one-line progress bar redrawn in place ({@code \r}) after each step:
- * {@code step 12/50 [#####.....] 24% reward 0.625 kl 0.0031 3.2 s/step}.
+ * {@code step 12/50 [#####.....] 24% reward 0.625 kl 0.0031 3.20 s/step}, with a decimal point in every locale.
  */
 public final class ConsoleProgressBar implements TrainingListener {
     private static final int WIDTH = 30;
@@ -42,18 +43,18 @@ public final class ConsoleProgressBar implements TrainingListener {
         double frac = lastStep > 0 ? Math.min(1, (double) s / lastStep) : 1;
         int filled = (int) Math.round(frac * WIDTH);
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("step %d/%d [", s, lastStep));
+        sb.append(String.format(Locale.ROOT, "step %d/%d [", s, lastStep));
         sb.append("#".repeat(filled)).append(".".repeat(WIDTH - filled)).append("] ");
-        sb.append(String.format("%3d%%", Math.round(frac * 100)));
+        sb.append(String.format(Locale.ROOT, "%3d%%", Math.round(frac * 100)));
         Double reward = metrics.values().get("reward");
         if (reward != null) {
-            sb.append(String.format(" reward %.3f", reward));
+            sb.append(String.format(Locale.ROOT, " reward %.3f", reward));
         }
         Double kl = metrics.values().get("kl");
         if (kl != null) {
-            sb.append(String.format(" kl %.4f", kl));
+            sb.append(String.format(Locale.ROOT, " kl %.4f", kl));
         }
-        sb.append(String.format(" %.2f s/step", secondsStep));
+        sb.append(String.format(Locale.ROOT, " %.2f s/step", secondsStep));
         return sb.toString();
     }
 

@@ -12,7 +12,8 @@ import org.grpo4j.Checks;
 
 /**
  * Appends one JSON object per step to a file: {@code {"step": 3, "reward": 0.5, ...}}, flushed after each line so a
- * crashed run keeps every finished step. Non-finite values are written as {@code null}.
+ * crashed run keeps every finished step. Non-finite values are written as {@code null}; in metric names (which
+ * carry verifier names) quotes, backslashes and control characters are escaped, so every line is valid JSON.
  */
 public final class JsonLinesMetricsWriter implements TrainingListener, AutoCloseable {
     private final BufferedWriter out;
@@ -50,9 +51,12 @@ public final class JsonLinesMetricsWriter implements TrainingListener, AutoClose
             sb.append(",\"");
             for (char ch : e.getKey().toCharArray()) {
                 if (ch == '"' || ch == '\\') {
-                    sb.append('\\');
+                    sb.append('\\').append(ch);
+                } else if (ch < 0x20) {
+                    sb.append(String.format("\\u%04x", (int) ch));     // JSON forbids raw control characters
+                } else {
+                    sb.append(ch);
                 }
-                sb.append(ch);
             }
             sb.append("\":");
             double v = e.getValue();
