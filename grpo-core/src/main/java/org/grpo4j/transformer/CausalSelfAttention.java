@@ -18,7 +18,8 @@ import org.nd4j.linalg.factory.Nd4j;
 final class CausalSelfAttention {
     /**
      * The additive mask value of a forbidden (query, key) pair: large enough that {@code exp} underflows to exactly
-     * 0, finite so a row that is masked everywhere (a padding query) stays NaN-free.
+     * 0, finite so that it adds no infinities. Every query row must keep at least one unmasked key: ND4J's DOUBLE
+     * softmax returns NaN for a row whose every entry is below about −745 (FLOAT returns the uniform row).
      */
     static final double MASKED = -1e9;
 

@@ -14,8 +14,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * left-padded to the longest, P columns, so every sequence's next token lands in the same column: {@link #prefill()}
  * runs the whole prompt batch once and caches each layer's keys and values; each {@link #step} then feeds one new
  * column for the whole batch ({@code [N, D]} rows, attention against the cached columns). Sequence i's padding
- * occupies its first {@code pad_i} columns: those keys are masked for every query and positions are counted from
- * the first real token, so the logits equal an unpadded, uncached forward pass.
+ * occupies its first {@code pad_i} columns: those keys are masked for every real query (a padding query attends
+ * to itself only) and positions are counted from the first real token, so the logits equal an unpadded, uncached
+ * forward pass.
  */
 final class IncrementalDecoder {
     private final TransformerWeights w;
@@ -94,7 +95,9 @@ final class IncrementalDecoder {
             }
             for (int q = 0; q < p; q++) {
                 for (int k = 0; k < p; k++) {
-                    if (k > q || k < pads[i]) {
+                    // a padding query (q < pad) attends to itself only: a fully masked row would be NaN in
+                    // DOUBLE (see CausalSelfAttention.MASKED); real queries never see padding keys
+                    if (k > q || k < pads[i] && k != q) {
                         mask[(i * p + q) * p + k] = CausalSelfAttention.MASKED;
                     }
                 }

@@ -73,12 +73,13 @@ public final class TeacherForcing {
     public static double lossAndBackward(Policy policy, SequenceBatch batch) {
         Checks.notNull("policy", policy);
         Checks.notNull("batch", batch);
+        if (batch.maxCompletionLength() == 0) {
+            // checked before any reduction: ND4J refuses to sum an empty [N, 0] mask
+            throw new IllegalArgumentException("batch must hold at least one completion token");
+        }
         PolicyForward f = policy.forward(batch);
         INDArray mask = batch.mask(f.logProbs().dataType());                        // [N, T]
         double count = mask.sumNumber().doubleValue();
-        if (count == 0) {
-            throw new IllegalArgumentException("batch must hold at least one completion token");
-        }
         double loss = -f.logProbs().mul(mask).sumNumber().doubleValue() / count;
         f.backward(mask.muli(-1.0 / count));
         return loss;
