@@ -27,7 +27,7 @@ import org.grpo4j.KlEstimator;
  */
 public final class FixedPoints {
     private static final int MAX_ITERATIONS = 20_000;
-    private static final double TOLERANCE = 1e-13;
+    private static final double TOLERANCE = 1e-12;
 
     private FixedPoints() {
     }
@@ -93,11 +93,20 @@ public final class FixedPoints {
                     q += reference[j];
                 }
             }
-            double p = twoClassRoot(config, q, lo, hi);
+            double qBar = 0;
+            for (int j = 0; j < reference.length; j++) {
+                if (reference[j] > 0 && rewards[j] != hi) {
+                    qBar += reference[j];
+                }
+            }
+            // the root's logit gives p and 1 − p each to full relative precision, also when one of them is tiny
+            double z = twoClassLogit(config, q, qBar, lo, hi);
+            double p = sigmoid(z);
+            double pBar = sigmoid(-z);
             double[] pi = new double[reference.length];
             for (int j = 0; j < reference.length; j++) {
                 if (reference[j] > 0) {
-                    pi[j] = rewards[j] == hi ? reference[j] * (p / q) : reference[j] * ((1 - p) / (1 - q));
+                    pi[j] = rewards[j] == hi ? reference[j] * (p / q) : reference[j] * (pBar / qBar);
                 }
             }
             return new FixedPoint(FixedPointKind.IMPLICIT, pi);
@@ -137,7 +146,7 @@ public final class FixedPoints {
                     ? BinaryRewardBound.forwardKlCeiling(q, s)
                     : BinaryRewardBound.reverseKlCeiling(q, s);
         }
-        return twoClassRoot(config, q, 0, 1);
+        return sigmoid(twoClassLogit(config, q, 1 - q, 0, 1));
     }
 
     /**
@@ -229,63 +238,66 @@ public final class FixedPoints {
     }
 
     /**
-     * The smallest root p above Q of the two-class fixed-point equation, the class of reward {@code hi} having
-     * base mass Q. The advantage is {@code ā = h(p)·(1[r = hi] − p)} with {@code h = ā(hi) − ā(lo)}.
+     * The logit of the smallest root p above Q of the two-class fixed-point equation, the class of reward
+     * {@code hi} having base mass Q in (0, 1) and the other class {@code qBar = 1 − Q} (passed separately so that
+     * neither loses precision when it is tiny). The advantage is {@code ā = h(p)·(1[r = hi] − p)} with
+     * {@code h = ā(hi) − ā(lo)}.
      */
-    static double twoClassRoot(GrpoConfig config, double q, double lo, double hi) {
-        if (q == 0 || q == 1) {
-            return q;
-        }
+    static double twoClassLogit(GrpoConfig config, double q, double qBar, double lo, double hi) {
         double beta = config.beta();
         boolean k2 = config.klEstimator() == KlEstimator.K2;
-        double z0 = Math.log(q) - Math.log1p(-q);
+        double z0 = Math.log(q) - Math.log(qBar);
         double bound = ExpectedAdvantage.twoClassScaleBound(config, lo, hi) / beta;
         // the root lies in (z0, zMax]: for K2 f(z0 + bound) ≥ 0; for K3 f ≥ 0 once 1 − p ≤ min(1 − q, (1 − q)/bound)/4
         double zMax;
         if (k2) {
             zMax = z0 + bound + 1e-9;
         } else {
-            double tail = Math.min(1 - q, (1 - q) / Math.max(bound, 1e-300)) / 4;
+            double tail = Math.min(qBar, qBar / Math.max(bound, 1e-300)) / 4;
             zMax = Math.max(z0, Math.log1p(-tail) - Math.log(tail)) + 1e-9;
         }
         double step = Math.max(1e-3, (zMax - z0) / 20_000);
         double a = z0;
-        double fa = twoClassEquation(config, k2, z0, q, lo, hi);
+        double fa = twoClassEquation(config, k2, z0, q, qBar, lo, hi);
         double b = a;
         double fb = fa;
         while (fb < 0 && b < zMax) {
             a = b;
             fa = fb;
             b = Math.min(zMax, b + step);
-            fb = twoClassEquation(config, k2, b, q, lo, hi);
+            fb = twoClassEquation(config, k2, b, q, qBar, lo, hi);
         }
         if (fa >= 0) {
-            return sigmoid(a);
+            return a;
         }
         for (int it = 0; it < 200; it++) {
             double mid = 0.5 * (a + b);
             if (mid <= a || mid >= b) {
                 break;
             }
-            if (twoClassEquation(config, k2, mid, q, lo, hi) < 0) {
+            if (twoClassEquation(config, k2, mid, q, qBar, lo, hi) < 0) {
                 a = mid;
             } else {
                 b = mid;
             }
         }
-        return sigmoid(0.5 * (a + b));
+        return 0.5 * (a + b);
     }
 
-    /** K2: z − logit q − h/β; K3: (p − q) − (h/β) p (1 − p); both negative below the root. */
-    private static double twoClassEquation(GrpoConfig config, boolean k2, double z, double q, double lo, double hi) {
+    /**
+     * K2: {@code z − logit q − h/β}; K3: {@code (p − q) − (h/β) p (1 − p)}, with {@code p − q} written as
+     * {@code qBar − pBar} above ½ so it does not cancel; both negative below the root.
+     */
+    private static double twoClassEquation(GrpoConfig config, boolean k2, double z, double q, double qBar, double lo,
+                                           double hi) {
         double p = sigmoid(z);
         double pBar = sigmoid(-z);
         double h = ExpectedAdvantage.twoClassScale(p, pBar, lo, hi, config);
         double s = h / config.beta();
         if (k2) {
-            return z - (Math.log(q) - Math.log1p(-q)) - s;
+            return z - (Math.log(q) - Math.log(qBar)) - s;
         }
-        return (p - q) - s * p * pBar;
+        return (q <= 0.5 ? p - q : qBar - pBar) - s * p * pBar;
     }
 
     private static double sigmoid(double z) {
@@ -305,9 +317,11 @@ public final class FixedPoints {
             double[] abar = ExpectedAdvantage.of(pi, rewards, config);
             double[] target = k2 ? KlRegularizedOptimum.forwardKl(reference, abar, config.beta())
                     : KlRegularizedOptimum.reverseKl(reference, abar, config.beta());
-            double change = 0;
+            double change = 0; // relative, so that tiny probabilities converge as well as large ones
             for (int j = 0; j < pi.length; j++) {
-                change = Math.max(change, Math.abs(target[j] - pi[j]));
+                if (target[j] > 0 || pi[j] > 0) {
+                    change = Math.max(change, Math.abs(target[j] - pi[j]) / Math.max(target[j], pi[j]));
+                }
             }
             if (change <= TOLERANCE) {
                 return target;

@@ -139,22 +139,31 @@ public interface ReweightingContract {
                 .map(c -> c.config().advantageScaling() == AdvantageScaling.BATCH_STD ? c.firstRows(1) : c);
     }
 
-    /** @return one prompt, binary rewards, Q in [0.02, 0.98], k2 or k3, β in [0.25, 2], not BATCH_STD */
+    /**
+     * @return one prompt, binary rewards with one supported output per reward class, Q in [0.02, 0.98], k2 or k3,
+     *         β in [0.5, 2], not BATCH_STD, with a fixed point whose success probability is in [0.05, 0.95]
+     */
     @Provide
     default Arbitrary<TabularCase> convergenceCases() {
         List<ConfigVariant> v = variants(true, List.of(KlEstimator.K2, KlEstimator.K3)).stream()
                 .filter(x -> x.scaling() != AdvantageScaling.BATCH_STD).toList();
-        return TheoryArbitraries.binaryCases(TheoryArbitraries.configs(v, 4, 0.25, 2.0), 1, 4,
-                TheoryArbitraries.interiorCorrectMasses(), false);
+        return TheoryArbitraries.binaryCases(TheoryArbitraries.configs(v, 4, 0.5, 2.0), 1, 4,
+                TheoryArbitraries.interiorCorrectMasses(), false).filter(c -> {
+                    double p = FixedPoints.binaryCeiling(c.config(), c.correctMass(0));
+                    return p >= 0.05 && p <= 0.95 && supportedPerClass(c) == 1;
+                });
     }
 
-    /** @return one prompt, binary rewards, any Q (edges included), k2 or k3, β in [0.05, 2], not BATCH_STD */
+    /**
+     * @return one prompt, binary rewards, Q mostly at or near 0 and 1 ({@link TheoryArbitraries#edgeCorrectMasses}),
+     *         k2 or k3, β in [0.05, 2], not BATCH_STD
+     */
     @Provide
     default Arbitrary<TabularCase> ceilingCases() {
         List<ConfigVariant> v = variants(true, List.of(KlEstimator.K2, KlEstimator.K3)).stream()
                 .filter(x -> x.scaling() != AdvantageScaling.BATCH_STD).toList();
         return TheoryArbitraries.binaryCases(TheoryArbitraries.configs(v, 4, 0.05, 2.0), 1, 4,
-                TheoryArbitraries.correctMasses(), false);
+                TheoryArbitraries.edgeCorrectMasses(), false);
     }
 
     /** @return β = 0 or k1, binary rewards with Q in [0.02, 0.98], start perturbed, BATCH_STD with one prompt */
@@ -378,9 +387,13 @@ public interface ReweightingContract {
     /**
      * (6) Iterated exact GRPO (SGD on the logits with the exact expected gradient, from the reference) converges to
      * the fixed point {@link FixedPoints#solve} derives for its KL estimator, advantage scaling and baseline: within
-     * 600 steps of size 2 (in units of the aggregation factor) the policy is within 1e-6 of the fixed point (most
-     * cases reach 1e-10 in fewer than 300 steps; outputs of small probability converge slowest, because a softmax
-     * logit's gradient is proportional to its probability) and the stationarity residual is below 1e-5.
+     * 800 steps of size 2 (in units of the aggregation factor) the policy is within 1e-8 of the fixed point and the
+     * stationarity residual is below 1e-6. The cases keep the fixed point's success probability in [0.05, 0.95] and
+     * one supported output per reward class, where this takes at most a few hundred steps: near saturation the
+     * class mass converges at a rate proportional to {@code β·p(1 − p)} per step, and the split inside a class of
+     * several outputs recovers from GRPO's transient sharpening at {@code 4ηβ·P·w·w'} per step under k2 but only
+     * {@code 2ηβ·Q·w·w'} under k3 (P the class's mass at the fixed point, Q its base mass, w, w' the split;
+     * {@code docs/theory.md} section 5) — too slowly for a suite. The ceiling property below covers those cases.
      *
      * @param c the case (one prompt, binary reward)
      */
@@ -397,23 +410,23 @@ public interface ReweightingContract {
         TabularPolicy pi = reference.copy();
         int steps = 0;
         double distance = distance(pi.rowProbabilities(0), fp);
-        while (distance > 1e-10 && steps < 600) {
+        while (distance > 1e-10 && steps < 800) {
             pi = ExactGrpo.step(pi, reference, c.rewards(), config, objective(), GroupEnumeration.MULTISET,
                     ExactGrpo.defaultEvaluation(config), lr);
             distance = distance(pi.rowProbabilities(0), fp);
             steps++;
         }
         double residual = FixedPoints.residual(config, pi.rowProbabilities(0), ref, r);
-        assertTrue(distance <= 1e-6, "distance " + distance + " to the fixed point " + target + " after " + steps
+        assertTrue(distance <= 1e-8, "distance " + distance + " to the fixed point " + target + " after " + steps
                 + " steps\n" + c);
-        assertTrue(residual <= 1e-5, "stationarity residual " + residual + " after " + steps + " steps\n" + c);
+        assertTrue(residual <= 1e-6, "stationarity residual " + residual + " after " + steps + " steps\n" + c);
         Statistics.label("kind").collect(target.kind());
         Statistics.label("steps to within 1e-10").collect(steps <= 100 ? "≤ 100" : steps <= 300 ? "≤ 300" : "> 300");
         Statistics.label("G = 2").collect(config.groupSize() == 2);
     }
 
     /**
-     * (6) Along 100 steps of iterated exact GRPO from the reference, the success probability never exceeds the
+     * (6) Along 50 steps of iterated exact GRPO from the reference, the success probability never exceeds the
      * ceiling {@link FixedPoints#binaryCeiling} of the configuration's fixed point by more than 1e-9 — at Q = 0
      * and 1, near them and in between. The step size is {@code 1/(1 + h_max)} in units of the aggregation factor,
      * h_max being the largest advantage gap ({@link ExpectedAdvantage#binaryScaleBound}), small enough for the
@@ -421,7 +434,7 @@ public interface ReweightingContract {
      *
      * @param c the case (one prompt, binary reward)
      */
-    @Property(tries = 15)
+    @Property(tries = 40)
     default void successNeverExceedsTheCeilingOfItsFixedPoint(@ForAll("ceilingCases") TabularCase c) {
         GrpoConfig config = c.config();
         TabularPolicy reference = c.referencePolicy();
@@ -430,7 +443,7 @@ public interface ReweightingContract {
         double lr = 1 / (1 + ExpectedAdvantage.binaryScaleBound(config)) / ExactGrpo.aggregationFactor(config, 1);
         TabularPolicy pi = reference.copy();
         double best = q;
-        for (int s = 0; s < 100; s++) {
+        for (int s = 0; s < 50; s++) {
             pi = ExactGrpo.step(pi, reference, c.rewards(), config, objective(),
                     GroupEnumeration.MULTISET, ExactGrpo.defaultEvaluation(config), lr);
             double success = success(pi.rowProbabilities(0), c.rewards()[0]);
@@ -439,10 +452,10 @@ public interface ReweightingContract {
                     + ceiling + " (Q = " + q + ")\n" + c);
         }
         collectMasses(c);
-        Statistics.label("Q").coverage(cov -> {
-            cov.check("Q = 0").percentage(p -> p > 0);
-            cov.check("Q near 0").percentage(p -> p > 0);
-            cov.check("Q near 1").percentage(p -> p > 0);
+        Statistics.label("Q at an edge").collect(q <= 0.01 ? "Q ≤ 0.01" : q >= 0.99 ? "Q ≥ 0.99" : "in between");
+        Statistics.label("Q at an edge").coverage(cov -> {
+            cov.check("Q ≤ 0.01").percentage(p -> p >= 15);
+            cov.check("Q ≥ 0.99").percentage(p -> p >= 15);
         });
     }
 
@@ -538,6 +551,21 @@ public interface ReweightingContract {
             }
         }
         return s;
+    }
+
+    /** The most supported outputs sharing one reward value, over the case's rows. */
+    private static int supportedPerClass(TabularCase c) {
+        int most = 0;
+        for (int x = 0; x < c.prompts(); x++) {
+            for (int y = 0; y < c.outputs(); y++) {
+                int n = 0;
+                for (int z = 0; z < c.outputs(); z++) {
+                    n += c.inSupport(x, y) && c.inSupport(x, z) && c.rewards()[x][y] == c.rewards()[x][z] ? 1 : 0;
+                }
+                most = Math.max(most, n);
+            }
+        }
+        return most;
     }
 
     private static int correctOutsideSupport(TabularCase c) {
