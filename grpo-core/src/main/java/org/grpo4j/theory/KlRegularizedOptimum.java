@@ -49,17 +49,18 @@ public final class KlRegularizedOptimum {
             return argmaxLimit(reference, rewards);
         }
         int k = reference.length;
-        double max = Double.NEGATIVE_INFINITY;
+        double rMax = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < k; j++) {
             if (reference[j] > 0) {
-                max = Math.max(max, rewards[j] / beta);
+                rMax = Math.max(rMax, rewards[j]);
             }
         }
         double[] pi = new double[k];
         double z = 0;
         for (int j = 0; j < k; j++) {
             if (reference[j] > 0) {
-                pi[j] = reference[j] * Math.exp(rewards[j] / beta - max);
+                // (r_j − r_max)/β ≤ 0, so no +∞ − +∞ when r/β overflows for tiny β
+                pi[j] = reference[j] * Math.exp((rewards[j] - rMax) / beta);
                 z += pi[j];
             }
         }
