@@ -56,8 +56,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       {@link ExactGrpo}) is the theory's gradient {@code −pi_j ā(j) + β pi_j (κ_j − E κ)}
  *       ({@link FixedPoints#expectedGradient}) for every variant; iterated, it converges to the fixed point of its
  *       KL estimator and advantage scaling ({@link FixedPoints#solve}); its success probability never exceeds that
- *       fixed point's ceiling by more than 1e-9; and without an effective KL term (β = 0 or k1) a step sharpens the
- *       split within a reward class by exactly {@code lr · ā · (pi_y − pi_y')}.</li>
+ *       fixed point's ceiling by more than 1e-9; without an effective KL term (β = 0 or k1) a step sharpens the
+ *       split within a reward class by exactly {@code lr · ā · (pi_y − pi_y')}; and with k2 or k3 a split moved off
+ *       the fixed point relaxes at the derived rate.</li>
  * </ol>
  * Suites 5 and 7 (closed forms) do not depend on the objective; they are {@code KlRegularizedOptimumProperties} and
  * {@code BinaryRewardBoundProperties} in {@code org.grpo4j.theory}.
@@ -164,6 +165,18 @@ public interface ReweightingContract {
                 .filter(x -> x.scaling() != AdvantageScaling.BATCH_STD).toList();
         return TheoryArbitraries.binaryCases(TheoryArbitraries.configs(v, 4, 0.05, 2.0), 1, 4,
                 TheoryArbitraries.edgeCorrectMasses(), false);
+    }
+
+    /**
+     * @return one prompt, binary rewards with a reward class of two or more supported outputs, Q in [0.02, 0.98],
+     *         k2 or k3, β in [0.25, 2], not BATCH_STD
+     */
+    @Provide
+    default Arbitrary<TabularCase> splitCases() {
+        List<ConfigVariant> v = variants(true, List.of(KlEstimator.K2, KlEstimator.K3)).stream()
+                .filter(x -> x.scaling() != AdvantageScaling.BATCH_STD).toList();
+        return TheoryArbitraries.binaryCases(TheoryArbitraries.configs(v, 4, 0.25, 2.0), 1, 5,
+                TheoryArbitraries.interiorCorrectMasses(), false).filter(c -> supportedPerClass(c) >= 2);
     }
 
     /** @return β = 0 or k1, binary rewards with Q in [0.02, 0.98], start perturbed, BATCH_STD with one prompt */
@@ -391,9 +404,9 @@ public interface ReweightingContract {
      * stationarity residual is below 1e-6. The cases keep the fixed point's success probability in [0.05, 0.95] and
      * one supported output per reward class, where this takes at most a few hundred steps: near saturation the
      * class mass converges at a rate proportional to {@code β·p(1 − p)} per step, and the split inside a class of
-     * several outputs recovers from GRPO's transient sharpening at {@code 4ηβ·P·w·w'} per step under k2 but only
-     * {@code 2ηβ·Q·w·w'} under k3 (P the class's mass at the fixed point, Q its base mass, w, w' the split;
-     * {@code docs/theory.md} section 5) — too slowly for a suite. The ceiling property below covers those cases.
+     * several outputs recovers from GRPO's transient sharpening at the rate of
+     * {@link #withinAClassTheSplitRelaxesAtTheDerivedRate}, proportional under k3 to the class's base mass — too
+     * slowly for a suite. The ceiling property below covers those cases.
      *
      * @param c the case (one prompt, binary reward)
      */
@@ -496,6 +509,66 @@ public interface ReweightingContract {
         }
         Statistics.label("a reward class sharpened").collect(sharpened);
         Statistics.label("a reward class sharpened").coverage(cov -> cov.check(true).percentage(p -> p >= 20));
+    }
+
+    /**
+     * (6) At the fixed point, a small change δ of the split {@code u = log(pi_a/pi_b)} between two outputs of one
+     * reward class (their class mass kept) is undone by one exact step of size η (in units of the aggregation
+     * factor) to {@code (1 − η·λ)·δ}, with {@code λ = 2β·(pi_a + pi_b)·w(1 − w)} for k2 and
+     * {@code λ = 2β·(pi_ref_a + pi_ref_b)·w(1 − w)} for k3, where {@code w = pi_a/(pi_a + pi_b)} at the fixed point:
+     * under k3 a split that GRPO sharpened recovers at a rate proportional to its <em>base</em> mass, however much
+     * mass the class has gained.
+     *
+     * @param c the case (one prompt, a class with two or more supported outputs)
+     */
+    @Property(tries = 40)
+    default void withinAClassTheSplitRelaxesAtTheDerivedRate(@ForAll("splitCases") TabularCase c) {
+        GrpoConfig config = c.config();
+        double[] ref = c.reference()[0];
+        double[] r = c.rewards()[0];
+        double[] fp = FixedPoints.solve(config, ref, r).probabilities();
+        int a = -1;
+        int b = -1;
+        for (int y = 0; y < ref.length && b < 0; y++) {
+            for (int z = y + 1; z < ref.length && b < 0; z++) {
+                if (ref[y] > 0 && ref[z] > 0 && r[y] == r[z]) {
+                    a = y;
+                    b = z;
+                }
+            }
+        }
+        double classMass = 0;
+        double baseMass = 0;
+        for (int y = 0; y < ref.length; y++) {
+            if (ref[y] > 0 && r[y] == r[a]) {
+                classMass += fp[y];
+                baseMass += ref[y];
+            }
+        }
+        double pair = fp[a] + fp[b];
+        double w = fp[a] / pair;
+        double delta = 1e-5;
+        double[] moved = fp.clone();
+        double wMoved = 1 / (1 + (fp[b] / fp[a]) * Math.exp(-delta));
+        moved[a] = pair * wMoved;
+        moved[b] = pair * (1 - wMoved);
+        double eta = 1;
+        TabularPolicy start = TabularPolicy.ofProbabilities(moved);
+        TabularPolicy next = ExactGrpo.step(start, c.referencePolicy(), c.rewards(), config, objective(),
+                GroupEnumeration.MULTISET, ExactGrpo.defaultEvaluation(config), eta
+                        / ExactGrpo.aggregationFactor(config, 1));
+        double[][] logits = next.logitTable();
+        double uStar = Math.log(fp[a] / fp[b]);
+        double after = (logits[0][a] - logits[0][b] - uStar) / delta;
+        // k2: the pair's mass at the fixed point; k3: its base mass, (pi_a + pi_b)·Q_c/P_c at the fixed point
+        double mass = config.klEstimator() == KlEstimator.K2 ? pair : pair * baseMass / classMass;
+        double lambda = 2 * config.beta() * mass * w * (1 - w);
+        int ya = a;
+        int yb = b;
+        assertEquals(1 - eta * lambda, after, 1e-3 * (1 + eta * lambda),
+                () -> "split relaxation for outputs " + ya + " and " + yb + " of " + c);
+        Statistics.label("estimator").collect(config.klEstimator());
+        Statistics.label("rate per step").collect(lambda < 1e-2 ? "< 0.01" : lambda < 0.1 ? "< 0.1" : "≥ 0.1");
     }
 
     // ------------------------------------------------------------------------------------------------- helpers
