@@ -144,6 +144,7 @@ public interface GrpoObjectiveLaws {
         double[] used = Matrices.toVector(objective().evaluate(derived.toInput(DataType.DOUBLE), c.config())
                 .advantages());
         assertArrayEquals(a, used, 1e-12 * (1 + maxAbs(a)), "evaluate's advantages differ from advantages()");
+        collectAdvantageEdgeCases(c);
     }
 
     /**
@@ -171,6 +172,7 @@ public interface GrpoObjectiveLaws {
         double[] a = advantages(c.rewards(), config);
         double[] b = advantages(shifted, config);
         assertArrayEquals(a, b, 1e-9 * (1 + maxAbs(a)), "shifted rewards " + Arrays.toString(shifted) + "\n" + c);
+        collectAdvantageEdgeCases(c);
     }
 
     /**
@@ -207,6 +209,33 @@ public interface GrpoObjectiveLaws {
                 assertEquals(a[i], b[i], allowed + numeric, "A[" + i + "] with rewards scaled by " + k + "\n" + c);
             }
         }
+        collectAdvantageEdgeCases(c);
+    }
+
+    /**
+     * Collects, and checks the coverage of, the edge cases of the advantage laws: group size 2, a group whose
+     * rewards are all equal, and a binary group.
+     *
+     * @param c the case
+     */
+    private static void collectAdvantageEdgeCases(ObjectiveCase c) {
+        int g = c.config().groupSize();
+        boolean allEqual = false;
+        boolean binary = false;
+        for (int start = 0; start < c.n(); start += g) {
+            allEqual |= ReferenceGrpoObjective.allEqual(c.rewards(), start, g);
+            boolean b = true;
+            for (int i = start; i < start + g; i++) {
+                b &= c.rewards()[i] == 0 || c.rewards()[i] == 1;
+            }
+            binary |= b;
+        }
+        Statistics.label("G = 2").collect(g == 2);
+        Statistics.label("a group with all-equal rewards").collect(allEqual);
+        Statistics.label("a binary group").collect(binary);
+        Statistics.label("G = 2").coverage(cov -> cov.check(true).percentage(p -> p >= 15));
+        Statistics.label("a group with all-equal rewards").coverage(cov -> cov.check(true).percentage(p -> p >= 10));
+        Statistics.label("a binary group").coverage(cov -> cov.check(true).percentage(p -> p >= 10));
     }
 
     /**
