@@ -235,24 +235,24 @@ public final class GrpoTrainer implements AutoCloseable {
      */
     public void saveCheckpoint(Path file) {
         Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("format", CHECKPOINT_FORMAT);
-        meta.put("version", Integer.toString(CHECKPOINT_VERSION));
-        meta.put("step", Integer.toString(completedSteps));
-        meta.put("seed", Long.toString(config.seed()));
-        meta.put("config", config.toString());
+        meta.put(CheckpointContent.FORMAT, CHECKPOINT_FORMAT);
+        meta.put(CheckpointContent.VERSION, Integer.toString(CHECKPOINT_VERSION));
+        meta.put(CheckpointContent.STEP, Integer.toString(completedSteps));
+        meta.put(CheckpointContent.SEED, Long.toString(config.seed()));
+        meta.put(CheckpointContent.CONFIG, config.toString());
         Map<String, INDArray> tensors = new LinkedHashMap<>();
         for (Parameter p : policy.parameters()) {
-            tensors.put("policy/" + p.name(), p.value());
+            tensors.put(CheckpointContent.POLICY + p.name(), p.value());
         }
         if (reference != null) {
             for (Parameter p : reference.parameters()) {
-                tensors.put("reference/" + p.name(), p.value());
+                tensors.put(CheckpointContent.REFERENCE + p.name(), p.value());
             }
         }
         OptimizerState state = optimizer.state();
-        meta.put("optimizer.step", Long.toString(state.step()));
-        state.firstMoments().forEach((k, v) -> tensors.put("optimizer/m/" + k, v));
-        state.secondMoments().forEach((k, v) -> tensors.put("optimizer/v/" + k, v));
+        meta.put(CheckpointContent.OPTIMIZER_STEP, Long.toString(state.step()));
+        state.firstMoments().forEach((k, v) -> tensors.put(CheckpointContent.FIRST_MOMENTS + k, v));
+        state.secondMoments().forEach((k, v) -> tensors.put(CheckpointContent.SECOND_MOMENTS + k, v));
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
@@ -269,43 +269,38 @@ public final class GrpoTrainer implements AutoCloseable {
     }
 
     /**
-     * Restores a checkpoint written by {@link #saveCheckpoint(Path)} for the same policy architecture.
+     * Restores a checkpoint written by {@link #saveCheckpoint(Path)} by a trainer with the same seed, config
+     * (except {@code steps}, {@code checkpointEvery} and {@code checkpointDir}, which a resumed run may change) and
+     * policy architecture. The whole checkpoint is checked before anything is assigned: when this throws, the
+     * policy, the reference, the optimiser and the step count are exactly as they were.
      *
      * @param file the checkpoint
-     * @throws IllegalArgumentException if the file is not a grpo4j checkpoint, its version is unknown, or a
-     *                                  parameter is missing or has another shape
-     * @throws UncheckedIOException     if it cannot be read
+     * @throws IllegalArgumentException naming the file and the offending key, tensor or value, if {@code file} is
+     *                                  null, the file is not a grpo4j checkpoint, its version is unknown,
+     *                                  {@code step}, {@code optimizer.step}, {@code seed} or {@code config} is
+     *                                  missing or does not parse, the seed or the config differ from this
+     *                                  trainer's, a tensor of a parameter (of the policy, the reference, or the
+     *                                  optimiser's moments) is missing or has another shape or data type, a tensor
+     *                                  matches no parameter of this trainer, or {@code optimizer.step > 0} comes
+     *                                  without moments
+     * @throws UncheckedIOException     if it cannot be read (or is not a valid tensor archive)
      */
     public void restore(Path file) {
-        TensorArchive c;
+        Checks.notNull("file", file);
+        TensorArchive archive;
         try {
-            c = TensorArchive.read(file);
+            archive = TensorArchive.read(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read checkpoint " + file, e);
         }
-        Map<String, String> meta = c.metadata();
-        if (!CHECKPOINT_FORMAT.equals(meta.get("format"))) {
-            throw new IllegalArgumentException(file + " is not a grpo4j checkpoint (format " + meta.get("format") + ")");
-        }
-        if (!Integer.toString(CHECKPOINT_VERSION).equals(meta.get("version"))) {
-            throw new IllegalArgumentException("checkpoint version must be " + CHECKPOINT_VERSION + ", was "
-                    + meta.get("version") + " in " + file);
-        }
-        assign(policy, "policy/", c.tensors(), file);
+        CheckpointContent c = CheckpointContent.check(archive, file, config, policy, reference);
+        // Nothing below can fail: the content matches every parameter in shape and data type.
+        assign(policy, c.policy());
         if (reference != null) {
-            assign(reference, "reference/", c.tensors(), file);
+            assign(reference, c.reference());
         }
-        Map<String, INDArray> first = new LinkedHashMap<>();
-        Map<String, INDArray> second = new LinkedHashMap<>();
-        c.tensors().forEach((k, v) -> {
-            if (k.startsWith("optimizer/m/")) {
-                first.put(k.substring("optimizer/m/".length()), v);
-            } else if (k.startsWith("optimizer/v/")) {
-                second.put(k.substring("optimizer/v/".length()), v);
-            }
-        });
-        optimizer.restore(new OptimizerState(Long.parseLong(meta.get("optimizer.step")), first, second));
-        completedSteps = Integer.parseInt(meta.get("step"));
+        optimizer.restore(c.optimizerState());
+        completedSteps = c.step();
     }
 
     @Override
@@ -351,19 +346,11 @@ public final class GrpoTrainer implements AutoCloseable {
         }
     }
 
-    private static void assign(Policy target, String prefix, Map<String, INDArray> tensors, Path file) {
-        for (Parameter p : target.parameters()) {
-            INDArray v = tensors.get(prefix + p.name());
-            if (v == null) {
-                throw new IllegalArgumentException("checkpoint " + file + " has no tensor " + prefix + p.name());
-            }
-            if (!java.util.Arrays.equals(v.shape(), p.value().shape())) {
-                throw new IllegalArgumentException("checkpoint tensor " + prefix + p.name() + " has shape "
-                        + java.util.Arrays.toString(v.shape()) + ", the policy's is "
-                        + java.util.Arrays.toString(p.value().shape()));
-            }
-            p.value().assign(v);
-            p.gradient().assign(0);
+    private static void assign(Policy target, List<INDArray> values) {
+        List<Parameter> ps = target.parameters();
+        for (int i = 0; i < ps.size(); i++) {
+            ps.get(i).value().assign(values.get(i));
+            ps.get(i).gradient().assign(0);
         }
     }
 

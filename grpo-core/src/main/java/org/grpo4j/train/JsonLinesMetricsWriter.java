@@ -44,8 +44,10 @@ public final class JsonLinesMetricsWriter implements TrainingListener, AutoClose
      *
      * @param metrics the step
      * @return the JSON text, without a line break
+     * @throws IllegalArgumentException if {@code metrics} is null
      */
     public static String toJson(StepMetrics metrics) {
+        Checks.notNull("metrics", metrics);
         StringBuilder sb = new StringBuilder("{\"step\":").append(metrics.step());
         for (Map.Entry<String, Double> e : metrics.values().entrySet()) {
             sb.append(",\"");

@@ -28,7 +28,8 @@ import org.grpo4j.verify.VerifierConfig;
  * @param dynamicSampling        drop and resample groups whose rewards are all equal (DAPO)
  * @param maxExtraSamplingRounds extra rounds dynamic sampling may take per step; ≥ 0
  * @param maskTruncated          exclude completions cut at {@code maxNewTokens} from the loss (DAPO overlong filtering)
- * @param refSyncEvery           every this many steps mix the policy into the reference; 0 turns it off
+ * @param refSyncEvery           every this many steps mix the policy into the reference; 0 turns it off; > 0
+ *                               needs {@code grpo.beta > 0} (only then is there a reference)
  * @param refSyncAlpha           mixing weight α: ref ← α·policy + (1−α)·ref; in (0, 1]
  * @param checkpointEvery        write a checkpoint every this many steps; 0 turns it off
  * @param checkpointDir          where checkpoints go; required when {@code checkpointEvery > 0}
@@ -60,6 +61,11 @@ public record TrainerConfig(GrpoConfig grpo, SamplingConfig sampling, OptimizerC
         Checks.atLeast("steps", steps, 1);
         Checks.atLeast("maxExtraSamplingRounds", maxExtraSamplingRounds, 0);
         Checks.atLeast("refSyncEvery", refSyncEvery, 0);
+        if (refSyncEvery > 0 && grpo.beta() == 0) {
+            throw new IllegalArgumentException("refSyncEvery (" + refSyncEvery + ") needs a reference policy, but "
+                    + "grpo.beta is " + grpo.beta() + " (no reference is kept when β = 0); set refSyncEvery to 0 "
+                    + "or grpo.beta > 0");
+        }
         if (!(refSyncAlpha > 0 && refSyncAlpha <= 1)) {
             throw new IllegalArgumentException("refSyncAlpha must be in (0, 1], was " + refSyncAlpha);
         }

@@ -295,17 +295,28 @@ public final class TransformerPolicy implements Policy {
     }
 
     /**
-     * Rebuilds a policy from archive content written by {@link #toArchive()}: the config from the metadata, each
-     * parameter from the tensor of its name (cast to the config's data type). Other metadata and tensors (e.g. a
-     * checkpoint's optimiser state) are ignored.
+     * Rebuilds a policy from archive content written by {@link #toArchive()}: it must say
+     * {@code grpo4j.model = TransformerPolicy}; the config comes from the metadata, each parameter from the tensor
+     * of its name (cast to the config's data type). Other metadata and tensors are ignored.
      *
      * @param archive the content
      * @return a new policy with zero gradients
-     * @throws IllegalArgumentException if the config metadata is missing or invalid, or a parameter is missing or
-     *                                  has the wrong shape
+     * @throws IllegalArgumentException if {@code archive} is null, {@code grpo4j.model} is missing or is not
+     *                                  {@code TransformerPolicy}, the config metadata is missing or invalid, or a
+     *                                  parameter is missing, has the wrong shape or is not floating point
      */
     public static TransformerPolicy fromArchive(TensorArchive archive) {
         Checks.notNull("archive", archive);
+        String type = archive.metadata().get(TYPE_KEY);
+        if (type == null) {
+            throw new IllegalArgumentException("metadata key '" + TYPE_KEY + "' is missing: not a grpo4j model file"
+                    + (archive.metadata().containsKey("format") ? " (format " + archive.metadata().get("format")
+                    + "; a trainer checkpoint is read by GrpoTrainer.restore)" : ""));
+        }
+        if (!TYPE.equals(type)) {
+            throw new IllegalArgumentException("metadata '" + TYPE_KEY + "' must be " + TYPE + ", was '" + type
+                    + "'");
+        }
         TransformerConfig config = TransformerConfig.fromMetadata(archive.metadata());
         List<INDArray> values = new ArrayList<>();
         for (TransformerWeights.Spec s : TransformerWeights.specs(config)) {
@@ -342,10 +353,16 @@ public final class TransformerPolicy implements Policy {
      * @param path the file
      * @return the policy, gradients zero
      * @throws IOException              if the file cannot be read or is not a valid tensor archive
-     * @throws IllegalArgumentException if the archive does not hold a transformer (see {@link #fromArchive})
+     * @throws IllegalArgumentException if the archive does not hold a transformer (see {@link #fromArchive}); the
+     *                                  message starts with the file's path
      */
     public static TransformerPolicy load(Path path) throws IOException {
-        return fromArchive(TensorArchive.read(path));
+        TensorArchive archive = TensorArchive.read(path);
+        try {
+            return fromArchive(archive);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
+        }
     }
 
     private INDArray causalMask(int l) {

@@ -67,6 +67,17 @@ class TrainerConfigTest {
         rejects(TrainerConfig.builder().refSyncEvery(-1), "refSyncEvery must be ≥ 0, was -1");
     }
 
+    /** Without KL (β = 0) the trainer keeps no reference, so a sync would silently do nothing. */
+    @Test
+    void referenceSyncNeedsAReference() {
+        GrpoConfig noKl = GrpoConfig.defaults().toBuilder().beta(0).build();
+        rejects(TrainerConfig.builder().grpo(noKl).refSyncEvery(3), "refSyncEvery (3) needs a reference policy, "
+                + "but grpo.beta is 0.0 (no reference is kept when β = 0); set refSyncEvery to 0 or grpo.beta > 0");
+        assertEquals(0, TrainerConfig.builder().grpo(noKl).build().refSyncEvery(), "β = 0 without a sync is fine");
+        assertEquals(3, TrainerConfig.builder().grpo(GrpoConfig.defaults().toBuilder().beta(1e-6).build())
+                .refSyncEvery(3).build().refSyncEvery(), "any β > 0 keeps a reference to sync");
+    }
+
     @Test
     void checkpointsNeedADirectory() {
         rejects(TrainerConfig.builder().checkpointEvery(5), "checkpointDir must be set when checkpointEvery (5) > 0");

@@ -49,5 +49,13 @@ class TrainingDocExampleTest {
         }
         assertEquals(4, Files.readAllLines(runs.resolve("metrics.jsonl")).size());
         assertTrue(Files.isRegularFile(runs.resolve("ckpt/checkpoint-000004.grpo4j")));
+
+        // The resume snippet of "Checkpoints": the same run, extended (there from step 200 to 400, here 2 to 6).
+        Policy resumed = TabularPolicy.uniform(2, 4);
+        try (GrpoTrainer trainer = new GrpoTrainer(config.toBuilder().steps(6).build(), resumed, verifier, prompts)) {
+            trainer.restore(runs.resolve("ckpt/checkpoint-000002.grpo4j"));
+            assertEquals(4, trainer.train().size(), "steps 3 to 6");
+            assertEquals(6, trainer.completedSteps());
+        }
     }
 }

@@ -6,6 +6,6 @@
  * with the causal property of attention and of the trunk; the key/value-cached decoder against the uncached forward
  * pass, with left-padded batches, up to the full context; teacher forcing (loss, loss mask, gradient, a short AdamW
  * run on a copy task); and sampling (greedy arg-max, end-of-sequence and length stops, log-probabilities,
- * reproducibility, validation).
+ * reproducibility, validation), and the model file (format key, round trip).
  */
 package org.grpo4j.transformer;
