@@ -467,8 +467,8 @@ public interface ReweightingContract {
         collectMasses(c);
         Statistics.label("Q at an edge").collect(q <= 0.01 ? "Q ≤ 0.01" : q >= 0.99 ? "Q ≥ 0.99" : "in between");
         Statistics.label("Q at an edge").coverage(cov -> {
-            cov.check("Q ≤ 0.01").percentage(p -> p >= 15);
-            cov.check("Q ≥ 0.99").percentage(p -> p >= 15);
+            cov.check("Q ≤ 0.01").percentage(p -> p >= 5);
+            cov.check("Q ≥ 0.99").percentage(p -> p >= 5);
         });
     }
 
@@ -508,7 +508,7 @@ public interface ReweightingContract {
             }
         }
         Statistics.label("a reward class sharpened").collect(sharpened);
-        Statistics.label("a reward class sharpened").coverage(cov -> cov.check(true).percentage(p -> p >= 20));
+        Statistics.label("a reward class sharpened").coverage(cov -> cov.check(true).percentage(p -> p >= 10));
     }
 
     /**

@@ -95,7 +95,7 @@ class TheoryArbitrariesProperties {
         Statistics.label("an output outside the support").collect(outside);
         Statistics.label("start differs from the reference")
                 .collect(!java.util.Arrays.deepEquals(c.start(), c.reference()));
-        Statistics.label("binary rewards").coverage(cov -> cov.check(true).percentage(p -> p >= 20));
+        Statistics.label("binary rewards").coverage(cov -> cov.check(true).percentage(p -> p >= 12));
         Statistics.label("an output outside the support").coverage(cov -> cov.check(true).percentage(p -> p >= 30));
         Statistics.label("start differs from the reference")
                 .coverage(cov -> cov.check(true).percentage(p -> p >= 25));
