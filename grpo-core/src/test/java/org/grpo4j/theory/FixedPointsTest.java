@@ -252,51 +252,6 @@ class FixedPointsTest {
         assertEquals(0.5, FixedPoints.unscaledAdvantageFactor(GrpoConfig.builder().groupSize(2).build()), 0.0);
     }
 
-    /**
-     * The KL part of the gradient per unit β against central differences on the logits: k2 is ∇KL(pi‖ref), k3 is
-     * ∇KL(ref‖pi) (= pi − ref), k1 is 0.
-     */
-    @Test
-    void klGradientsAgainstFiniteDifferences() {
-        double[] theta = {0.3, -0.2, 0.9, 0.0};
-        double[] ref = {0.1, 0.4, 0.2, 0.3};
-        double[] pi = softmax(theta);
-        double[] k2 = FixedPoints.klGradient(KlEstimator.K2, pi, ref);
-        double[] k3 = FixedPoints.klGradient(KlEstimator.K3, pi, ref);
-        assertArrayEquals(new double[4], FixedPoints.klGradient(KlEstimator.K1, pi, ref), 1e-16);
-        double h = 1e-5;
-        for (int j = 0; j < theta.length; j++) {
-            double[] plus = theta.clone();
-            double[] minus = theta.clone();
-            plus[j] += h;
-            minus[j] -= h;
-            double fd2 = (KlRegularizedOptimum.kl(softmax(plus), ref) - KlRegularizedOptimum.kl(softmax(minus), ref))
-                    / (2 * h);
-            double fd3 = (KlRegularizedOptimum.kl(ref, softmax(plus)) - KlRegularizedOptimum.kl(ref, softmax(minus)))
-                    / (2 * h);
-            assertEquals(fd2, k2[j], 1e-9, "k2 j=" + j);
-            assertEquals(fd3, k3[j], 1e-9, "k3 j=" + j);
-            assertEquals(pi[j] - ref[j], k3[j], 1e-15, "k3 j=" + j);
-        }
-    }
-
-    private static double[] softmax(double[] theta) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double t : theta) {
-            max = Math.max(max, t);
-        }
-        double[] p = new double[theta.length];
-        double z = 0;
-        for (int j = 0; j < p.length; j++) {
-            p[j] = Math.exp(theta[j] - max);
-            z += p[j];
-        }
-        for (int j = 0; j < p.length; j++) {
-            p[j] /= z;
-        }
-        return p;
-    }
-
     @Test
     void validationMessages() {
         GrpoConfig c = GrpoConfig.defaults();
