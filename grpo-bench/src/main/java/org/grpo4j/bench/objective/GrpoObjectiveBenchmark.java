@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 import org.grpo4j.GrpoConfig;
 import org.grpo4j.ObjectiveInput;
 import org.grpo4j.ObjectiveResult;
+import org.grpo4j.bench.ForkedJvm;
 import org.grpo4j.objective.Nd4jGrpoObjective;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -32,7 +33,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsPrepend = ForkedJvm.JAVACPP_CACHE_UNDER_TARGET)
 public class GrpoObjectiveBenchmark {
     /** Seed of every input. */
     static final long SEED = 20240601L;

@@ -3,6 +3,7 @@ package org.grpo4j.bench.optim;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.grpo4j.Parameter;
+import org.grpo4j.bench.ForkedJvm;
 import org.grpo4j.optim.AdamW;
 import org.grpo4j.optim.OptimizerConfig;
 import org.grpo4j.optim.StepResult;
@@ -32,7 +33,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsPrepend = ForkedJvm.JAVACPP_CACHE_UNDER_TARGET)
 @State(Scope.Benchmark)
 public class AdamWBenchmark {
     /** Seed of the parameters and gradients. */

@@ -3,6 +3,7 @@ package org.grpo4j.bench.sampling;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.grpo4j.SamplingConfig;
+import org.grpo4j.bench.ForkedJvm;
 import org.grpo4j.sampling.TokenSampler;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -25,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsPrepend = ForkedJvm.JAVACPP_CACHE_UNDER_TARGET)
 public class TokenSamplerBenchmark {
     /** Seed of the logits and of the draws. */
     static final long SEED = 20240602L;

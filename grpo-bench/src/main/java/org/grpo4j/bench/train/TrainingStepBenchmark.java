@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.grpo4j.Prompt;
+import org.grpo4j.bench.ForkedJvm;
 import org.grpo4j.optim.AdamW;
 import org.grpo4j.tasks.ExactMatchVerifier;
 import org.grpo4j.tasks.PretrainThenGrpoConfig;
@@ -38,7 +39,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(1)
+@Fork(value = 1, jvmArgsPrepend = ForkedJvm.JAVACPP_CACHE_UNDER_TARGET)
 @State(Scope.Benchmark)
 public class TrainingStepBenchmark {
     /** Seed of the data and the weights. */

@@ -1,0 +1,44 @@
+package org.grpo4j.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.runner.BenchmarkList;
+import org.openjdk.jmh.runner.BenchmarkListEntry;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/** Every benchmark JMH generated forks its JVMs with the JavaCPP cache under {@code target/}. */
+class ForkedJvmTest {
+    @Test
+    void theCacheOptionIsARelativePathUnderTarget() {
+        String prefix = "-Dorg.bytedeco.javacpp.cachedir=";
+        assertTrue(ForkedJvm.JAVACPP_CACHE_UNDER_TARGET.startsWith(prefix));
+        String dir = ForkedJvm.JAVACPP_CACHE_UNDER_TARGET.substring(prefix.length());
+        assertFalse(new File(dir).isAbsolute(), dir);
+        assertEquals("target", new File(dir).toPath().getName(0).toString());
+    }
+
+    @Test
+    void everyGeneratedBenchmarkPrependsTheCacheOption() {
+        Set<BenchmarkListEntry> all = BenchmarkList.defaultList()
+                .getAll(OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT), List.of());
+        Set<String> classes = new TreeSet<>();
+        for (BenchmarkListEntry e : all) {
+            classes.add(e.getUserClassQName());
+            Collection<String> prepend = e.getJvmArgsPrepend().orElse(List.of());
+            assertEquals(List.of(ForkedJvm.JAVACPP_CACHE_UNDER_TARGET), List.copyOf(prepend), e.getUsername());
+        }
+        assertEquals(Set.of("org.grpo4j.bench.objective.GrpoObjectiveBenchmark",
+                "org.grpo4j.bench.optim.AdamWBenchmark",
+                "org.grpo4j.bench.sampling.TokenSamplerBenchmark",
+                "org.grpo4j.bench.train.TrainingStepBenchmark"), classes);
+    }
+}
