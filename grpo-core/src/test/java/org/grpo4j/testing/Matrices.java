@@ -15,6 +15,29 @@ public final class Matrices {
     }
 
     /**
+     * A double-precision softmax, shifted by the largest logit; a logit of −∞ gets probability exactly 0.
+     *
+     * @param logits K logits, finite or −∞, at least one finite
+     * @return K probabilities summing to 1
+     */
+    public static double[] softmax(double[] logits) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double z : logits) {
+            max = Math.max(max, z);
+        }
+        double[] p = new double[logits.length];
+        double sum = 0;
+        for (int j = 0; j < p.length; j++) {
+            p[j] = logits[j] == Double.NEGATIVE_INFINITY ? 0 : Math.exp(logits[j] - max);
+            sum += p[j];
+        }
+        for (int j = 0; j < p.length; j++) {
+            p[j] /= sum;
+        }
+        return p;
+    }
+
+    /**
      * Copies a vector (rank 1, or any array with one non-unit dimension) into a {@code double[]}.
      *
      * @param a the array, or null

@@ -4,6 +4,7 @@ import static net.jqwik.api.Tuple.of;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -136,21 +137,10 @@ public final class TheoryArbitraries {
                 return reference.clone();
             }
             double[] logits = new double[k];
-            double max = Double.NEGATIVE_INFINITY;
             for (int j = 0; j < k; j++) {
                 logits[j] = reference[j] > 0 ? Math.log(reference[j]) + s * noise.get(j) : Double.NEGATIVE_INFINITY;
-                max = Math.max(max, logits[j]);
             }
-            double[] p = new double[k];
-            double sum = 0;
-            for (int j = 0; j < k; j++) {
-                p[j] = reference[j] > 0 ? Math.exp(logits[j] - max) : 0;
-                sum += p[j];
-            }
-            for (int j = 0; j < k; j++) {
-                p[j] /= sum;
-            }
-            return p;
+            return Matrices.softmax(logits);
         });
     }
 
@@ -239,15 +229,12 @@ public final class TheoryArbitraries {
 
     // ------------------------------------------------------------------------------------------------- internals
 
-    private interface RowArbitrary {
-        Arbitrary<double[][]> rows(int k);
-    }
-
     private static Arbitrary<TabularCase> cases(Arbitrary<GrpoConfig> configs, int maxPrompts, int minOutputs,
-                                                int maxOutputs, RowArbitrary rows, boolean perturb) {
+                                                int maxOutputs, IntFunction<Arbitrary<double[][]>> rows,
+                                                boolean perturb) {
         Arbitrary<Integer> prompts = Arbitraries.integers().between(1, maxPrompts);
         Arbitrary<Integer> outputs = Arbitraries.integers().between(minOutputs, maxOutputs);
-        return Combinators.combine(configs, prompts, outputs).flatAs((c, p, k) -> rows.rows(k).list().ofSize(p)
+        return Combinators.combine(configs, prompts, outputs).flatAs((c, p, k) -> rows.apply(k).list().ofSize(p)
                 .flatMap(list -> {
                     double[][] reference = new double[p][];
                     double[][] rewards = new double[p][];

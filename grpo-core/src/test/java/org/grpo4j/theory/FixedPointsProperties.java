@@ -17,6 +17,7 @@ import org.grpo4j.AdvantageScaling;
 import org.grpo4j.GrpoConfig;
 import org.grpo4j.KlEstimator;
 import org.grpo4j.testing.ConfigVariant;
+import org.grpo4j.testing.Matrices;
 import org.grpo4j.testing.TheoryArbitraries;
 
 /**
@@ -226,26 +227,9 @@ class FixedPointsProperties {
             double[] minus = z.clone();
             plus[j] += h;
             minus[j] -= h;
-            g[j] = (f.applyAsDouble(softmax(plus)) - f.applyAsDouble(softmax(minus))) / (2 * h);
+            g[j] = (f.applyAsDouble(Matrices.softmax(plus)) - f.applyAsDouble(Matrices.softmax(minus))) / (2 * h);
         }
         return g;
-    }
-
-    private static double[] softmax(double[] z) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double v : z) {
-            max = Math.max(max, v);
-        }
-        double[] p = new double[z.length];
-        double s = 0;
-        for (int j = 0; j < z.length; j++) {
-            p[j] = Math.exp(z[j] - max);
-            s += p[j];
-        }
-        for (int j = 0; j < z.length; j++) {
-            p[j] /= s;
-        }
-        return p;
     }
 
     private static int distinctOnSupport(Point p) {
