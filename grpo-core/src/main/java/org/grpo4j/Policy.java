@@ -19,6 +19,18 @@ public interface Policy {
     int vocabularySize();
 
     /**
+     * Whether {@link #sample}, {@link #forward}, the backward pass and the optimiser may run inside an ND4J memory
+     * workspace ({@link org.grpo4j.memory.Workspaces#step}): true only when the policy caches no array created
+     * during those calls (or creates its caches in {@link org.grpo4j.memory.Workspaces#outside()}). The trainer
+     * and pretraining then reuse one block of native memory per step; the default, false, is always safe.
+     *
+     * @return false unless the implementation guarantees the rule above
+     */
+    default boolean supportsWorkspaces() {
+        return false;
+    }
+
+    /**
      * Samples one completion for each prompt.
      *
      * @param prompts  the prompts' token ids

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Set;
 import org.grpo4j.Checks;
 import org.grpo4j.Parameter;
+import org.grpo4j.memory.Workspaces;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
@@ -211,7 +213,9 @@ public final class AdamW {
 
     /** Zeros of the value's shape, type and element order, so the pairwise ops walk all arrays alike. */
     private static INDArray zerosLike(INDArray value) {
-        return Nd4j.create(value.dataType(), value.shape(), value.ordering()).assign(0);
+        try (MemoryWorkspace outside = Workspaces.outside()) {                       // the moments outlive a step
+            return Nd4j.create(value.dataType(), value.shape(), value.ordering()).assign(0);
+        }
     }
 
     private static void exec(org.nd4j.linalg.api.ops.Op op) {

@@ -26,6 +26,7 @@ import org.grpo4j.RewardVerifier;
 import org.grpo4j.Rewards;
 import org.grpo4j.SequenceBatch;
 import org.grpo4j.io.TensorArchive;
+import org.grpo4j.memory.Workspaces;
 import org.grpo4j.objective.Nd4jGrpoObjective;
 import org.grpo4j.optim.AdamW;
 import org.grpo4j.optim.OptimizerState;
@@ -34,6 +35,7 @@ import org.grpo4j.sampling.DynamicGroupSampler;
 import org.grpo4j.sampling.IndependentGroupSampler;
 import org.grpo4j.verify.VerifierRunner;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -61,6 +63,8 @@ public final class GrpoTrainer implements AutoCloseable {
     public static final String CHECKPOINT_FORMAT = "grpo4j-checkpoint";
     /** The checkpoint format's version. */
     public static final int CHECKPOINT_VERSION = 1;
+    /** The name of the workspace a step runs in (see {@link Policy#supportsWorkspaces()}). */
+    private static final String STEP_WORKSPACE = "grpo4j-grpo-step";
 
     private final TrainerConfig config;
     private final Policy policy;
@@ -71,6 +75,8 @@ public final class GrpoTrainer implements AutoCloseable {
     private final GroupSampler sampler;
     private final AdamW optimizer;
     private final List<TrainingListener> listeners = new ArrayList<>();
+    /** Every intermediate array of a step lives in one reused workspace when the policy allows it. */
+    private final boolean useWorkspace;
     private int completedSteps;
 
     /**
@@ -113,6 +119,7 @@ public final class GrpoTrainer implements AutoCloseable {
         this.sampler = config.dynamicSampling()
                 ? new DynamicGroupSampler(independent, verifiers, config.maxExtraSamplingRounds()) : independent;
         this.optimizer = AdamW.create(config.optimizer());
+        this.useWorkspace = policy.supportsWorkspaces() && (reference == null || reference.supportsWorkspaces());
     }
 
     /**
@@ -166,6 +173,19 @@ public final class GrpoTrainer implements AutoCloseable {
      *                                             is then unchanged, as scoring precedes every update
      */
     public StepMetrics step() {
+        StepMetrics metrics;
+        if (useWorkspace) {
+            try (MemoryWorkspace ws = Workspaces.step(STEP_WORKSPACE)) {
+                metrics = runStep();
+            }
+        } else {
+            metrics = runStep();
+        }
+        listeners.forEach(l -> l.onStep(metrics));
+        return metrics;
+    }
+
+    private StepMetrics runStep() {
         long start = System.nanoTime();
         int stepNo = completedSteps + 1;
         SplittableRandom rng = stepRandom(config.seed(), stepNo);
@@ -222,9 +242,7 @@ public final class GrpoTrainer implements AutoCloseable {
             saveCheckpoint(config.checkpointDir().resolve(String.format("checkpoint-%06d.grpo4j", stepNo)));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        StepMetrics metrics = new StepMetrics(stepNo, collect(batch, rewards, sums, seconds));
-        listeners.forEach(l -> l.onStep(metrics));
-        return metrics;
+        return new StepMetrics(stepNo, collect(batch, rewards, sums, seconds));
     }
 
     /**

@@ -16,9 +16,11 @@ import org.grpo4j.PolicyForward;
 import org.grpo4j.SamplingConfig;
 import org.grpo4j.SequenceBatch;
 import org.grpo4j.io.TensorArchive;
+import org.grpo4j.memory.Workspaces;
 import org.grpo4j.sampling.TokenSampler;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -74,6 +76,12 @@ public final class TransformerPolicy implements Policy {
     /** @return the config this policy was built with */
     public TransformerConfig config() {
         return config;
+    }
+
+    /** @return true: its only cache, the causal masks, is created outside any workspace */
+    @Override
+    public boolean supportsWorkspaces() {
+        return true;
     }
 
     @Override
@@ -367,7 +375,9 @@ public final class TransformerPolicy implements Policy {
 
     private INDArray causalMask(int l) {
         if (causalMasks[l] == null) {
-            causalMasks[l] = CausalSelfAttention.causalMask(l, config.dataType());
+            try (MemoryWorkspace outside = Workspaces.outside()) {
+                causalMasks[l] = CausalSelfAttention.causalMask(l, config.dataType());
+            }
         }
         return causalMasks[l];
     }

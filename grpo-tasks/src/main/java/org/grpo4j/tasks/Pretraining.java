@@ -7,8 +7,10 @@ import org.grpo4j.Checks;
 import org.grpo4j.Policy;
 import org.grpo4j.Prompt;
 import org.grpo4j.SequenceBatch;
+import org.grpo4j.memory.Workspaces;
 import org.grpo4j.optim.AdamW;
 import org.grpo4j.transformer.TeacherForcing;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 
 /**
  * Supervised pretraining of a policy on prompts with targets: each step draws a mini-batch of prompts (with
@@ -16,6 +18,8 @@ import org.grpo4j.transformer.TeacherForcing;
  * takes one optimiser step. This is how the paper's base models are made before GRPO.
  */
 public final class Pretraining {
+    /** Each step's intermediates live in one reused workspace when the policy allows it. */
+    private static final String WORKSPACE = "grpo4j-pretrain-step";
     private Pretraining() {
     }
 
@@ -58,8 +62,16 @@ public final class Pretraining {
                 prompts.add(p.tokens());
                 targets.add(p.target());
             }
-            losses[s] = TeacherForcing.lossAndBackward(policy, new SequenceBatch(prompts, targets));
-            optimizer.step(policy.parameters());
+            SequenceBatch batch = new SequenceBatch(prompts, targets);
+            if (policy.supportsWorkspaces()) {
+                try (MemoryWorkspace ws = Workspaces.step(WORKSPACE)) {
+                    losses[s] = TeacherForcing.lossAndBackward(policy, batch);
+                    optimizer.step(policy.parameters());
+                }
+            } else {
+                losses[s] = TeacherForcing.lossAndBackward(policy, batch);
+                optimizer.step(policy.parameters());
+            }
         }
         return losses;
     }
