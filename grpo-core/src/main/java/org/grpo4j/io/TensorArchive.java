@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -384,12 +383,7 @@ public record TensorArchive(Map<String, String> metadata, Map<String, INDArray> 
     }
 
     private static Path createTemporary(Path dir, String prefix) throws IOException {
-        if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            // rw-rw-rw- less the umask, as for any new file (createTempFile's default is rw-------)
-            return Files.createTempFile(dir, prefix, ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-rw-rw-")));
-        }
-        return Files.createTempFile(dir, prefix, ".tmp");
+        return AtomicFiles.temporarySibling(dir, prefix);
     }
 
     private static void syncDirectory(Path dir) {

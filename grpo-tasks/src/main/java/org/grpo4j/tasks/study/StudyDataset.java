@@ -19,7 +19,8 @@ import org.grpo4j.RewardVerifier;
  * @param pretraining       supervised examples (prompt + target); not empty
  * @param idGrpoPrompts     GRPO prompts from the ID distribution (the saturation arm); not empty
  * @param oodGrpoPrompts    GRPO prompts from the primary OOD distribution; not empty
- * @param evaluations       the evaluation splits, ID first; not empty
+ * @param evaluations       the evaluation splits: the ID split first, the primary OOD split (the distribution of
+ *                          {@code oodGrpoPrompts}) second, then any others
  * @param outcomeVerifier   the default reward: 1 when the final answer matches exactly, else 0
  * @param stepVerifier      the per-step reward for comparison: the fraction of correct intermediate results
  */
@@ -31,7 +32,8 @@ public record StudyDataset(StudyAxis axis, double oodFraction, int vocabularySiz
     /**
      * Validates and copies the lists.
      *
-     * @throws IllegalArgumentException if a reference is null, a list is empty, {@code oodFraction} is outside
+     * @throws IllegalArgumentException if a reference is null, a list is empty, {@code evaluations} does not start
+     *                                  with an ID and then an OOD split, {@code oodFraction} is outside
      *                                  [0, 1], {@code vocabularySize < 2}, {@code eosToken} is outside the
      *                                  vocabulary, or {@code contextLength}/{@code maxNewTokens} is below 1
      */
@@ -50,6 +52,11 @@ public record StudyDataset(StudyAxis axis, double oodFraction, int vocabularySiz
         idGrpoPrompts = nonEmpty("idGrpoPrompts", idGrpoPrompts);
         oodGrpoPrompts = nonEmpty("oodGrpoPrompts", oodGrpoPrompts);
         evaluations = nonEmpty("evaluations", evaluations);
+        if (evaluations.size() < 2 || !evaluations.get(0).inDistribution() || evaluations.get(1).inDistribution()) {
+            throw new IllegalArgumentException("evaluations must start with an ID split and then the primary OOD "
+                    + "split, was " + evaluations.stream().map(e -> e.name() + (e.inDistribution() ? "(id)" : ""))
+                    .toList());
+        }
         Checks.notNull("outcomeVerifier", outcomeVerifier);
         Checks.notNull("stepVerifier", stepVerifier);
     }
