@@ -37,9 +37,11 @@ final class CausalSelfAttention {
      * @param batch   N
      * @param length  L
      * @param heads   the number of heads
+     * @param rotary  the rotary tables, or null for learned positions
+     * @param rows    the rotary rows of the N·L positions (null with {@code rotary})
      */
     record Forward(INDArray input, INDArray qkv, INDArray probs, INDArray context, INDArray output, int batch,
-                   int length, int heads) {
+                   int length, int heads, Rotary rotary, Rotary.Rows rows) {
     }
 
     /**
@@ -70,19 +72,27 @@ final class CausalSelfAttention {
      * @param n     N
      * @param l     L
      * @param heads the number of heads; divides D
+     * @param rotary    rotary tables that rotate Q and K, or null for learned positions
+     * @param positions the N·L row positions (used with {@code rotary} only)
      * @return output and cache
      */
-    static Forward forward(INDArray h, INDArray wqkv, INDArray wo, INDArray mask, int n, int l, int heads) {
+    static Forward forward(INDArray h, INDArray wqkv, INDArray wo, INDArray mask, int n, int l, int heads,
+                           Rotary rotary, int[] positions) {
         int d = (int) h.size(1);
         int dh = d / heads;
         INDArray qkv = h.mmul(wqkv);                                                 // [N·L, 3D]
+        Rotary.Rows rows = null;
+        if (rotary != null) {
+            rows = rotary.rows(positions);
+            rotary.rotate(qkv, rows);                                                // Q, K ← RoPE(Q, K)
+        }
         INDArray qkv5 = qkv.reshape('c', n, l, 3, heads, dh);
         INDArray contextBuffer = Nd4j.create(h.dataType(), n, l, heads, dh);         // [N, L, heads, dh]
         INDArray probs = attend(heads(qkv5, 0), heads(qkv5, 1), heads(qkv5, 2), mask, 1.0 / Math.sqrt(dh),
                 contextBuffer.permute(0, 2, 1, 3));
         INDArray context = contextBuffer.reshape('c', (long) n * l, d);             // [N·L, D]
         INDArray output = context.mmul(wo);                                          // [N·L, D]
-        return new Forward(h, qkv, probs, context, output, n, l, heads);
+        return new Forward(h, qkv, probs, context, output, n, l, heads, rotary, rows);
     }
 
     /**
@@ -140,6 +150,9 @@ final class CausalSelfAttention {
         Nd4j.matmul(dp, k, heads(dqkv, 0), false, false, false);                     // dQ = dS K
         Nd4j.matmul(dp, q, heads(dqkv, 1), true, false, false);                      // dK = dSᵀ Q
         INDArray dqkv2 = dqkv.reshape('c', (long) n * l, 3L * d);                    // [N·L, 3D]
+        if (f.rotary() != null) {
+            f.rotary().backward(dqkv2, f.rows());                                   // through the rotation
+        }
         Nd4j.gemm(f.input(), dqkv2, wqkvGrad, true, false, 1.0, 1.0);                // dW_qkv += Hᵀ d[QKV]
         return Nd4j.gemm(dqkv2, wqkv, false, true);                                  // dH = d[QKV] W_qkvᵀ
     }

@@ -18,11 +18,12 @@ final class Embedding {
      * @param tokens        R token ids in {@code [0, V)}
      * @param positions     R positions in {@code [0, C)}
      * @param tokenTable    {@code [V, D]}
-     * @param positionTable {@code [C, D]}
+     * @param positionTable {@code [C, D]}, or null when positions are rotary (applied in attention instead)
      * @return a new {@code [R, D]} array
      */
     static INDArray forward(int[] tokens, int[] positions, INDArray tokenTable, INDArray positionTable) {
-        return Nd4j.pullRows(tokenTable, 1, tokens).addi(Nd4j.pullRows(positionTable, 1, positions));
+        INDArray x = Nd4j.pullRows(tokenTable, 1, tokens);
+        return positionTable == null ? x : x.addi(Nd4j.pullRows(positionTable, 1, positions));
     }
 
     /**
@@ -32,23 +33,29 @@ final class Embedding {
      * @param positions    the R positions of the forward pass
      * @param dx           dL/d(embedding), {@code [R, D]}; not written
      * @param tokenGrad    {@code [V, D]}, added to
-     * @param positionGrad {@code [C, D]}, added to
+     * @param positionGrad {@code [C, D]}, added to; null when there is no position table
      */
     static void backward(int[] tokens, int[] positions, INDArray dx, INDArray tokenGrad, INDArray positionGrad) {
         int d = (int) dx.size(1);
         double[] g = Tensors.toDoubles(dx);
         double[] gTok = new double[(int) tokenGrad.length()];
-        double[] gPos = new double[(int) positionGrad.length()];
+        double[] gPos = positionGrad == null ? null : new double[(int) positionGrad.length()];
         for (int r = 0; r < tokens.length; r++) {
             int src = r * d;
             int t = tokens[r] * d;
-            int p = positions[r] * d;
             for (int j = 0; j < d; j++) {
                 gTok[t + j] += g[src + j];
-                gPos[p + j] += g[src + j];
+            }
+            if (gPos != null) {
+                int p = positions[r] * d;
+                for (int j = 0; j < d; j++) {
+                    gPos[p + j] += g[src + j];
+                }
             }
         }
         tokenGrad.addi(Tensors.fromDoubles(gTok, tokenGrad.dataType(), tokenGrad.shape()));
-        positionGrad.addi(Tensors.fromDoubles(gPos, positionGrad.dataType(), positionGrad.shape()));
+        if (gPos != null) {
+            positionGrad.addi(Tensors.fromDoubles(gPos, positionGrad.dataType(), positionGrad.shape()));
+        }
     }
 }

@@ -136,13 +136,19 @@ final class IncrementalDecoder {
         for (int i = 0; i < n; i++) {
             positions[i] = col - pads[i];
         }
-        INDArray x = Embedding.forward(tokens, positions, w.tokenEmbedding.value(), w.positionEmbedding.value());
+        INDArray x = Embedding.forward(tokens, positions, w.tokenEmbedding.value(),
+                TransformerTrunk.table(w.positionEmbedding));
+        Rotary.Rows rows = w.rotary == null ? null : w.rotary.rows(positions);
         INDArray mask = keyMask.get(all(), all(), all(), interval(0, col + 1));       // [N, 1, 1, col + 1]
         double scale = 1.0 / Math.sqrt(dh);
         for (int l = 0; l < c.layers(); l++) {
             BlockWeights b = w.blocks.get(l);
             INDArray h = LayerNorm.forward(x, b.ln1Gain().value(), b.ln1Bias().value()).output();
-            INDArray qkv4 = h.mmul(b.wqkv().value()).reshape('c', n, 3, heads, dh);  // [N, 3, heads, dh]
+            INDArray qkv = h.mmul(b.wqkv().value());                                 // [N, 3D]
+            if (rows != null) {
+                w.rotary.rotate(qkv, rows);
+            }
+            INDArray qkv4 = qkv.reshape('c', n, 3, heads, dh);                        // [N, 3, heads, dh]
             keys[l].get(all(), all(), point(col), all()).assign(qkv4.get(all(), point(1), all(), all()));
             values[l].get(all(), all(), point(col), all()).assign(qkv4.get(all(), point(2), all(), all()));
             INDArray q = qkv4.get(all(), point(0), all(), all()).dup('c').reshape('c', n, heads, 1, dh);

@@ -9,8 +9,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  * The shape of a decoder-only {@link TransformerPolicy}: vocabulary, context, depth, width and numeric type.
  *
  * <p>Defaults ({@link #defaults()}): the small model this project pre-trains and GRPO-trains on two CPU cores —
- * vocabulary 32, context 32, 2 layers, 4 heads, width 64, feed-forward width 256, GELU, FLOAT. The feed-forward
- * width is 4 × the model width as in "Attention Is All You Need" (Vaswani et al. 2017, §3.3) and GPT-2; the
+ * vocabulary 32, context 32, 2 layers, 4 heads, width 64, feed-forward width 256, GELU, FLOAT, learned positions.
+ * The feed-forward width is 4 × the model width as in "Attention Is All You Need" (Vaswani et al. 2017, §3.3) and GPT-2; the
  * depth/width ladder follows minGPT's small presets ({@code gpt-nano}: 3 layers, 3 heads, width 48;
  * {@code gpt-micro}: 4 layers, 4 heads, width 128; Karpathy, minGPT {@code model.py}).
  *
@@ -22,9 +22,11 @@ import org.nd4j.linalg.api.buffer.DataType;
  * @param ffWidth        F, the feed-forward network's hidden width; ≥ 1
  * @param activation     the feed-forward non-linearity
  * @param dataType       FLOAT for training, DOUBLE for gradient checks
+ * @param positionEncoding learned absolute positions or rotary embeddings (needs an even head width)
  */
 public record TransformerConfig(int vocabularySize, int contextLength, int layers, int heads, int modelWidth,
-                                int ffWidth, MlpActivation activation, DataType dataType) {
+                                int ffWidth, MlpActivation activation, DataType dataType,
+                                PositionEncoding positionEncoding) {
 
     /** Metadata keys a saved config uses, all prefixed so they can share a checkpoint's metadata map. */
     private static final String PREFIX = "transformer.";
@@ -44,9 +46,14 @@ public record TransformerConfig(int vocabularySize, int contextLength, int layer
         Checks.atLeast("ffWidth", ffWidth, 1);
         Checks.notNull("activation", activation);
         Checks.notNull("dataType", dataType);
+        Checks.notNull("positionEncoding", positionEncoding);
         if (modelWidth % heads != 0) {
             throw new IllegalArgumentException("modelWidth (" + modelWidth + ") must be divisible by heads ("
                     + heads + ")");
+        }
+        if (positionEncoding == PositionEncoding.ROTARY && (modelWidth / heads) % 2 != 0) {
+            throw new IllegalArgumentException("ROTARY needs an even head width, was modelWidth (" + modelWidth
+                    + ") / heads (" + heads + ") = " + modelWidth / heads);
         }
         if (dataType != DataType.FLOAT && dataType != DataType.DOUBLE) {
             throw new IllegalArgumentException("dataType must be FLOAT or DOUBLE, was " + dataType);
@@ -63,10 +70,12 @@ public record TransformerConfig(int vocabularySize, int contextLength, int layer
     /**
      * The project's small default model (see the type's documentation for the sources).
      *
-     * @return vocabulary 32, context 32, 2 layers, 4 heads, width 64, feed-forward width 256, GELU, FLOAT
+     * @return vocabulary 32, context 32, 2 layers, 4 heads, width 64, feed-forward width 256, GELU, FLOAT, learned
+     *         positions
      */
     public static TransformerConfig defaults() {
-        return new TransformerConfig(32, 32, 2, 4, 64, 256, MlpActivation.GELU, DataType.FLOAT);
+        return new TransformerConfig(32, 32, 2, 4, 64, 256, MlpActivation.GELU, DataType.FLOAT,
+                PositionEncoding.LEARNED);
     }
 
     /** @return a builder starting from {@link #defaults()} */
@@ -100,11 +109,13 @@ public record TransformerConfig(int vocabularySize, int contextLength, int layer
         m.put(PREFIX + "ffWidth", Integer.toString(ffWidth));
         m.put(PREFIX + "activation", activation.name());
         m.put(PREFIX + "dataType", dataType.name());
+        m.put(PREFIX + "positionEncoding", positionEncoding.name());
         return m;
     }
 
     /**
-     * Reads a config written by {@link #toMetadata()}; other keys are ignored.
+     * Reads a config written by {@link #toMetadata()}; other keys are ignored. Files written before position
+     * encodings were configurable have no {@code positionEncoding} key and read as {@link PositionEncoding#LEARNED}.
      *
      * @param metadata string metadata
      * @return the config
@@ -115,7 +126,8 @@ public record TransformerConfig(int vocabularySize, int contextLength, int layer
         return new TransformerConfig(intValue(metadata, "vocabularySize"), intValue(metadata, "contextLength"),
                 intValue(metadata, "layers"), intValue(metadata, "heads"), intValue(metadata, "modelWidth"),
                 intValue(metadata, "ffWidth"), enumValue(metadata, "activation", MlpActivation.class),
-                dataTypeValue(metadata));
+                dataTypeValue(metadata), metadata.containsKey(PREFIX + "positionEncoding")
+                        ? enumValue(metadata, "positionEncoding", PositionEncoding.class) : PositionEncoding.LEARNED);
     }
 
     private static String value(Map<String, String> metadata, String field) {
@@ -166,6 +178,7 @@ public record TransformerConfig(int vocabularySize, int contextLength, int layer
         private int ffWidth;
         private MlpActivation activation;
         private DataType dataType;
+        private PositionEncoding positionEncoding;
 
         private Builder(TransformerConfig c) {
             vocabularySize = c.vocabularySize;
@@ -176,6 +189,7 @@ public record TransformerConfig(int vocabularySize, int contextLength, int layer
             ffWidth = c.ffWidth;
             activation = c.activation;
             dataType = c.dataType;
+            positionEncoding = c.positionEncoding();
         }
 
         /** @param v V @return this builder */
@@ -220,6 +234,12 @@ public record TransformerConfig(int vocabularySize, int contextLength, int layer
             return this;
         }
 
+        /** @param v learned positions or rotary embeddings @return this builder */
+        public Builder positionEncoding(PositionEncoding v) {
+            positionEncoding = v;
+            return this;
+        }
+
         /** @param v FLOAT or DOUBLE @return this builder */
         public Builder dataType(DataType v) {
             dataType = v;
@@ -234,7 +254,7 @@ public record TransformerConfig(int vocabularySize, int contextLength, int layer
          */
         public TransformerConfig build() {
             return new TransformerConfig(vocabularySize, contextLength, layers, heads, modelWidth, ffWidth, activation,
-                    dataType);
+                    dataType, positionEncoding);
         }
     }
 }

@@ -90,8 +90,8 @@ public final class TransformerPolicy implements Policy {
     }
 
     /**
-     * The trainable tensors, in this fixed order: {@code tokenEmbedding [V, D]}, {@code positionEmbedding [C, D]},
-     * then for each block b: {@code block<b>.ln1.gain [D]}, {@code block<b>.ln1.bias [D]},
+     * The trainable tensors, in this fixed order: {@code tokenEmbedding [V, D]}, {@code positionEmbedding [C, D]}
+     * (learned positions only; rotary ones have no table), then for each block b: {@code block<b>.ln1.gain [D]}, {@code block<b>.ln1.bias [D]},
      * {@code block<b>.attention.wqkv [D, 3D]}, {@code block<b>.attention.wo [D, D]}, {@code block<b>.ln2.gain [D]},
      * {@code block<b>.ln2.bias [D]}, {@code block<b>.mlp.w1 [D, F]}, {@code block<b>.mlp.w2 [F, D]}; then
      * {@code final.gain [D]}, {@code final.bias [D]}, {@code head [D, V]}. Weight matrices act on row vectors

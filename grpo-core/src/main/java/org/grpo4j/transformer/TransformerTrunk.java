@@ -54,12 +54,12 @@ final class TransformerTrunk {
      */
     static Pass forward(TransformerWeights w, TransformerConfig c, int[] tokens, int[] positions, int n, int l,
                         INDArray mask) {
-        INDArray x = Embedding.forward(tokens, positions, w.tokenEmbedding.value(), w.positionEmbedding.value());
+        INDArray x = Embedding.forward(tokens, positions, w.tokenEmbedding.value(), table(w.positionEmbedding));
         List<BlockPass> passes = new ArrayList<>(w.blocks.size());
         for (BlockWeights b : w.blocks) {
             LayerNorm.Forward ln1 = LayerNorm.forward(x, b.ln1Gain().value(), b.ln1Bias().value());
             CausalSelfAttention.Forward att = CausalSelfAttention.forward(ln1.output(), b.wqkv().value(),
-                    b.wo().value(), mask, n, l, c.heads());
+                    b.wo().value(), mask, n, l, c.heads(), w.rotary, positions);
             x.addi(att.output());
             LayerNorm.Forward ln2 = LayerNorm.forward(x, b.ln2Gain().value(), b.ln2Bias().value());
             FeedForward.Forward mlp = FeedForward.forward(ln2.output(), b.w1().value(), b.w2().value(),
@@ -93,6 +93,15 @@ final class TransformerTrunk {
             dx.addi(LayerNorm.backward(bp.ln1(), dAttIn, b.ln1Gain().value(), b.ln1Gain().gradient(),
                     b.ln1Bias().gradient()));
         }
-        Embedding.backward(p.tokens(), p.positions(), dx, w.tokenEmbedding.gradient(), w.positionEmbedding.gradient());
+        Embedding.backward(p.tokens(), p.positions(), dx, w.tokenEmbedding.gradient(),
+                w.positionEmbedding == null ? null : w.positionEmbedding.gradient());
+    }
+
+    /**
+     * @param positionEmbedding the learned position table, or null with rotary positions
+     * @return its value, or null
+     */
+    static INDArray table(org.grpo4j.Parameter positionEmbedding) {
+        return positionEmbedding == null ? null : positionEmbedding.value();
     }
 }

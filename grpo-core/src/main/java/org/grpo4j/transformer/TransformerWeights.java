@@ -11,7 +11,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * All parameters of a {@link TransformerPolicy}, with their gradient buffers, in a fixed order:
- * {@code tokenEmbedding [V, D]}, {@code positionEmbedding [C, D]}, then per block b
+ * {@code tokenEmbedding [V, D]}, {@code positionEmbedding [C, D]} (only with {@link PositionEncoding#LEARNED}), then
+ * per block b
  * {@code block<b>.ln1.gain [D]}, {@code block<b>.ln1.bias [D]}, {@code block<b>.attention.wqkv [D, 3D]},
  * {@code block<b>.attention.wo [D, D]}, {@code block<b>.ln2.gain [D]}, {@code block<b>.ln2.bias [D]},
  * {@code block<b>.mlp.w1 [D, F]}, {@code block<b>.mlp.w2 [F, D]}, then {@code final.gain [D]},
@@ -22,25 +23,34 @@ final class TransformerWeights {
     static final double INIT_STD = 0.02;
 
     final Parameter tokenEmbedding;
+    /** null with {@link PositionEncoding#ROTARY}. */
     final Parameter positionEmbedding;
+    /** The rotary tables; null with {@link PositionEncoding#LEARNED}. */
+    final Rotary rotary;
+    private final TransformerConfig config;
     final List<BlockWeights> blocks;
     final Parameter finalGain;
     final Parameter finalBias;
     final Parameter head;
     final List<Parameter> all;
 
-    private TransformerWeights(List<Parameter> params, int layers) {
+    private TransformerWeights(List<Parameter> params, TransformerConfig c) {
+        config = c;
+        int layers = c.layers();
+        boolean learned = c.positionEncoding() == PositionEncoding.LEARNED;
         all = Collections.unmodifiableList(new ArrayList<>(params));
         tokenEmbedding = params.get(0);
-        positionEmbedding = params.get(1);
+        positionEmbedding = learned ? params.get(1) : null;
+        rotary = learned ? null : Rotary.of(c);
+        int first = learned ? 2 : 1;
         List<BlockWeights> b = new ArrayList<>();
         for (int l = 0; l < layers; l++) {
-            int o = 2 + 8 * l;
+            int o = first + 8 * l;
             b.add(new BlockWeights(params.get(o), params.get(o + 1), params.get(o + 2), params.get(o + 3),
                     params.get(o + 4), params.get(o + 5), params.get(o + 6), params.get(o + 7)));
         }
         blocks = List.copyOf(b);
-        int o = 2 + 8 * layers;
+        int o = first + 8 * layers;
         finalGain = params.get(o);
         finalBias = params.get(o + 1);
         head = params.get(o + 2);
@@ -59,7 +69,9 @@ final class TransformerWeights {
         double residualStd = INIT_STD / Math.sqrt(2.0 * c.layers());
         List<Spec> s = new ArrayList<>();
         s.add(new Spec("tokenEmbedding", new long[] {v, d}, Init.NORMAL, INIT_STD));
-        s.add(new Spec("positionEmbedding", new long[] {c.contextLength(), d}, Init.NORMAL, INIT_STD));
+        if (c.positionEncoding() == PositionEncoding.LEARNED) {
+            s.add(new Spec("positionEmbedding", new long[] {c.contextLength(), d}, Init.NORMAL, INIT_STD));
+        }
         for (int l = 0; l < c.layers(); l++) {
             String p = "block" + l + ".";
             s.add(new Spec(p + "ln1.gain", new long[] {d}, Init.ONES, 0));
@@ -104,7 +116,7 @@ final class TransformerWeights {
             INDArray value = Tensors.fromDoubles(x, c.dataType(), s.shape());
             params.add(new Parameter(s.name(), value, Nd4j.zeros(c.dataType(), s.shape())));
         }
-        return new TransformerWeights(params, c.layers());
+        return new TransformerWeights(params, c);
     }
 
     /**
@@ -122,7 +134,7 @@ final class TransformerWeights {
             INDArray v = values.get(i).castTo(dt).dup('c');
             params.add(new Parameter(specs.get(i).name(), v, Nd4j.zeros(dt, specs.get(i).shape())));
         }
-        return new TransformerWeights(params, c.layers());
+        return new TransformerWeights(params, c);
     }
 
     /** @return a deep copy with equal values and zero gradients */
@@ -132,7 +144,7 @@ final class TransformerWeights {
             params.add(new Parameter(p.name(), p.value().dup('c'), Nd4j.zeros(p.value().dataType(),
                     p.value().shape())));
         }
-        return new TransformerWeights(params, blocks.size());
+        return new TransformerWeights(params, config);
     }
 
     /** How a parameter starts. */

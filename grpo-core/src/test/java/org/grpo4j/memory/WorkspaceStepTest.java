@@ -23,6 +23,7 @@ import org.grpo4j.train.GrpoTrainer;
 import org.grpo4j.train.StepMetrics;
 import org.grpo4j.train.TrainerConfig;
 import org.grpo4j.transformer.MlpActivation;
+import org.grpo4j.transformer.PositionEncoding;
 import org.grpo4j.transformer.TransformerConfig;
 import org.grpo4j.transformer.TransformerPolicy;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,8 @@ class WorkspaceStepTest {
 
     @Test
     void workspaceStepsEqualPlainSteps(@TempDir Path dir) {
-        TransformerConfig model = new TransformerConfig(8, 12, 2, 2, 16, 32, MlpActivation.GELU, DataType.FLOAT);
+        TransformerConfig model = new TransformerConfig(8, 12, 2, 2, 16, 32, MlpActivation.GELU, DataType.FLOAT,
+                PositionEncoding.LEARNED);
         TransformerPolicy base = TransformerPolicy.initialize(model, new SplittableRandom(3));
         List<Prompt> prompts = List.of(new Prompt("a", new int[] {1, 2}, new int[] {2, 1, 7}),
                 new Prompt("b", new int[] {3, 4, 5}, new int[] {5, 4, 3, 7}));

@@ -94,7 +94,7 @@ class ComponentGradientTest {
         INDArray wo = FiniteDifferences.gaussian(rng, 0.5, d, d);
         INDArray u = FiniteDifferences.gaussian(rng, 1.0, n * l, d);
         INDArray mask = mask(kind, n, l);
-        CausalSelfAttention.Forward f = CausalSelfAttention.forward(h, wqkv, wo, mask, n, l, 2);
+        CausalSelfAttention.Forward f = CausalSelfAttention.forward(h, wqkv, wo, mask, n, l, 2, null, null);
         INDArray lastQuery = f.probs().get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(l - 1),
                 NDArrayIndex.all());
         assertTrue(lastQuery.maxNumber().doubleValue() < 0.99, "the last query's attention is not one-hot");
@@ -103,7 +103,33 @@ class ComponentGradientTest {
         INDArray h0 = h.dup();
         INDArray dh = CausalSelfAttention.backward(f, u, wqkv, wo, wqkvGrad.buffer, woGrad.buffer);
         assertEquals(h0, h);
-        DoubleSupplier loss = () -> FiniteDifferences.dot(CausalSelfAttention.forward(h, wqkv, wo, mask, n, l, 2).output(), u);
+        DoubleSupplier loss = () -> FiniteDifferences.dot(
+                CausalSelfAttention.forward(h, wqkv, wo, mask, n, l, 2, null, null).output(), u);
+        assertEquals(64, FiniteDifferences.check("h", h, dh, loss, 1000, rng));
+        assertEquals(192, FiniteDifferences.check("wqkv", wqkv, wqkvGrad.added(), loss, 1000, rng));
+        assertEquals(64, FiniteDifferences.check("wo", wo, woGrad.added(), loss, 1000, rng));
+    }
+
+    /** The same check with rotary queries and keys, at positions that are not simply 0..L−1. */
+    @Test
+    void rotaryAttentionGradientsOfInputAndBothProjections() {
+        SplittableRandom rng = new SplittableRandom(13);
+        int n = 2;
+        int l = 4;
+        int d = 8;
+        Rotary rotary = Rotary.of(TestModels.tiny(DataType.DOUBLE, MlpActivation.GELU, PositionEncoding.ROTARY));
+        int[] positions = {0, 1, 2, 3, 3, 5, 7, 9};
+        INDArray h = FiniteDifferences.gaussian(rng, 1.0, n * l, d);
+        INDArray wqkv = FiniteDifferences.gaussian(rng, 0.3, d, 3 * d);
+        INDArray wo = FiniteDifferences.gaussian(rng, 0.5, d, d);
+        INDArray u = FiniteDifferences.gaussian(rng, 1.0, n * l, d);
+        INDArray mask = mask(AttentionMask.CAUSAL, n, l);
+        CausalSelfAttention.Forward f = CausalSelfAttention.forward(h, wqkv, wo, mask, n, l, 2, rotary, positions);
+        Buffer wqkvGrad = new Buffer(rng, wqkv);
+        Buffer woGrad = new Buffer(rng, wo);
+        INDArray dh = CausalSelfAttention.backward(f, u, wqkv, wo, wqkvGrad.buffer, woGrad.buffer);
+        DoubleSupplier loss = () -> FiniteDifferences.dot(
+                CausalSelfAttention.forward(h, wqkv, wo, mask, n, l, 2, rotary, positions).output(), u);
         assertEquals(64, FiniteDifferences.check("h", h, dh, loss, 1000, rng));
         assertEquals(192, FiniteDifferences.check("wqkv", wqkv, wqkvGrad.added(), loss, 1000, rng));
         assertEquals(64, FiniteDifferences.check("wo", wo, woGrad.added(), loss, 1000, rng));
@@ -119,7 +145,7 @@ class ComponentGradientTest {
         INDArray wqkv = FiniteDifferences.gaussian(rng, 0.3, d, 3 * d);
         INDArray wo = FiniteDifferences.gaussian(rng, 0.5, d, d);
         INDArray mask = CausalSelfAttention.causalMask(l, DataType.DOUBLE);
-        CausalSelfAttention.Forward f = CausalSelfAttention.forward(h, wqkv, wo, mask, n, l, 2);
+        CausalSelfAttention.Forward f = CausalSelfAttention.forward(h, wqkv, wo, mask, n, l, 2, null, null);
         for (int i = 0; i < n; i++) {
             for (int t = 0; t < l; t++) {
                 // upstream gradient on one output row only
@@ -142,7 +168,7 @@ class ComponentGradientTest {
         // the forward pass agrees: changing the last position leaves every earlier output bit for bit unchanged
         INDArray h2 = h.dup();
         h2.putRow(l - 1, FiniteDifferences.gaussian(rng, 1.0, d));
-        INDArray y2 = CausalSelfAttention.forward(h2, wqkv, wo, mask, n, l, 2).output();
+        INDArray y2 = CausalSelfAttention.forward(h2, wqkv, wo, mask, n, l, 2, null, null).output();
         for (int r = 0; r < n * l; r++) {
             if (r != l - 1) {
                 assertArrayEquals(Tensors.toDoubles(f.output().getRow(r)), Tensors.toDoubles(y2.getRow(r)), 0.0);

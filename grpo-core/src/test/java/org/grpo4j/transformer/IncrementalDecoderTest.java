@@ -46,7 +46,7 @@ class IncrementalDecoderTest {
      * Feeds random tokens until the longest sequence fills the whole context (its last logits row predicts the
      * token after position C − 1), checking every step, then checks the cache refuses one more column.
      */
-    private static void assertCachedEqualsUncached(TransformerPolicy policy, List<int[]> prompts, double tol,
+    static void assertCachedEqualsUncached(TransformerPolicy policy, List<int[]> prompts, double tol,
                                                    long seed) {
         TransformerConfig c = policy.config();
         int longest = prompts.stream().mapToInt(p -> p.length).max().orElseThrow();
@@ -115,7 +115,7 @@ class IncrementalDecoderTest {
         assertEquals("cache full: 2 columns", e.getMessage());
     }
 
-    private static List<int[]> prompts(SplittableRandom rng, int... lengths) {
+    static List<int[]> prompts(SplittableRandom rng, int... lengths) {
         List<int[]> p = new ArrayList<>();
         for (int len : lengths) {
             p.add(TestModels.tokens(rng, len, 7));

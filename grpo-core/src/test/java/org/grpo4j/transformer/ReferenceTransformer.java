@@ -44,7 +44,8 @@ final class ReferenceTransformer {
         double[][] x = new double[s][d];
         for (int p = 0; p < s; p++) {
             for (int j = 0; j < d; j++) {
-                x[p][j] = m.get("tokenEmbedding")[seq[p]][j] + m.get("positionEmbedding")[p][j];
+                x[p][j] = m.get("tokenEmbedding")[seq[p]][j]
+                        + (rotary() ? 0 : m.get("positionEmbedding")[p][j]);
             }
         }
         int heads = c.heads();
@@ -53,6 +54,9 @@ final class ReferenceTransformer {
             String pre = "block" + b + ".";
             double[][] h = layerNorm(x, v.get(pre + "ln1.gain"), v.get(pre + "ln1.bias"));
             double[][] qkv = matmul(h, m.get(pre + "attention.wqkv"));
+            if (rotary()) {
+                rotate(qkv, d, heads);
+            }
             double[][] ctx = new double[s][d];
             for (int hd = 0; hd < heads; hd++) {
                 for (int q = 0; q < s; q++) {
@@ -129,6 +133,33 @@ final class ReferenceTransformer {
             out[t] = h;
         }
         return out;
+    }
+
+    private boolean rotary() {
+        return c.positionEncoding() == PositionEncoding.ROTARY;
+    }
+
+    /**
+     * RoFormer's rotation of every head's query (columns {@code [0, D)}) and key ({@code [D, 2D)}) at position p:
+     * the pair (i, i + dh/2) turns by {@code p · 10000^(−2i/dh)}.
+     */
+    static void rotate(double[][] qkv, int d, int heads) {
+        int dh = d / heads;
+        int half = dh / 2;
+        for (int p = 0; p < qkv.length; p++) {
+            for (int offset : new int[] {0, d}) {
+                for (int hd = 0; hd < heads; hd++) {
+                    int base = offset + hd * dh;
+                    for (int i = 0; i < half; i++) {
+                        double angle = p * Math.pow(10000, -2.0 * i / dh);
+                        double a = qkv[p][base + i];
+                        double b = qkv[p][base + i + half];
+                        qkv[p][base + i] = a * Math.cos(angle) - b * Math.sin(angle);
+                        qkv[p][base + i + half] = a * Math.sin(angle) + b * Math.cos(angle);
+                    }
+                }
+            }
+        }
     }
 
     static double activation(double z, MlpActivation kind) {

@@ -21,8 +21,20 @@ final class TestModels {
      * @return the config
      */
     static TransformerConfig tiny(DataType dataType, MlpActivation activation) {
+        return tiny(dataType, activation, PositionEncoding.LEARNED);
+    }
+
+    /**
+     * {@link #tiny(DataType, MlpActivation)} with a position encoding (head width 4, so rotary works).
+     *
+     * @param dataType   FLOAT or DOUBLE
+     * @param activation the feed-forward non-linearity
+     * @param positions  learned or rotary
+     * @return the config
+     */
+    static TransformerConfig tiny(DataType dataType, MlpActivation activation, PositionEncoding positions) {
         return TransformerConfig.builder().vocabularySize(7).contextLength(10).layers(2).heads(2).modelWidth(8)
-                .ffWidth(12).activation(activation).dataType(dataType).build();
+                .ffWidth(12).activation(activation).dataType(dataType).positionEncoding(positions).build();
     }
 
     /**

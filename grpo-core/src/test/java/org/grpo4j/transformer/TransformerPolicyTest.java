@@ -40,7 +40,7 @@ class TransformerPolicyTest {
         assertReference(policy, batch, f, 2e-4);
     }
 
-    private static void assertReference(TransformerPolicy policy, SequenceBatch batch, PolicyForward f, double tol) {
+    static void assertReference(TransformerPolicy policy, SequenceBatch batch, PolicyForward f, double tol) {
         ReferenceTransformer ref = new ReferenceTransformer(policy);
         int t = batch.maxCompletionLength();
         assertArrayEquals(new long[] {batch.size(), t}, f.logProbs().shape());

@@ -7,6 +7,7 @@ import org.grpo4j.optim.OptimizerConfig;
 import org.grpo4j.optim.WarmupCosineSchedule;
 import org.grpo4j.train.TrainerConfig;
 import org.grpo4j.transformer.MlpActivation;
+import org.grpo4j.transformer.PositionEncoding;
 import org.grpo4j.transformer.TransformerConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -73,7 +74,7 @@ public record PretrainThenGrpoConfig(SequenceTask task, ToyTasks tasks, Transfor
     public static PretrainThenGrpoConfig defaults() {
         ToyTasks tasks = new ToyTasks(4, 2, 5);
         TransformerConfig model = new TransformerConfig(tasks.vocabularySize(), tasks.maxSequenceLength(), 2, 2, 32,
-                64, MlpActivation.GELU, DataType.FLOAT);
+                64, MlpActivation.GELU, DataType.FLOAT, PositionEncoding.LEARNED);
         int pretrainSteps = 150;
         OptimizerConfig pretrain = OptimizerConfig.defaults().toBuilder().learningRate(3e-3)
                 .schedule(new WarmupCosineSchedule(10, pretrainSteps, 0.1)).build();

@@ -153,7 +153,7 @@ public record StudyPlan(StudyMode mode, List<StudyAxis> axes, List<Double> oodFr
         return TransformerConfig.builder().vocabularySize(dataset.vocabularySize())
                 .contextLength(dataset.contextLength()).layers(layers).heads(heads).modelWidth(width)
                 .ffWidth(4 * width).activation(MlpActivation.GELU).dataType(DataType.FLOAT)
-                .build(); // TEMP-ROPE positions
+                .positionEncoding(Checks.notNull("positions", positions)).build();
     }
 
     /** @return pretraining's optimiser: AdamW, 5% warm-up, cosine to 10% of the peak rate */
