@@ -83,24 +83,31 @@ public final class StudyReport {
 
     /**
      * The headline table as Markdown: per axis, encoding, p and split, the sampled accuracy before and after GRPO
-     * (every β at the long horizon, the first β at the short one), and greedy accuracy.
+     * on OOD prompts (every β at the long horizon, the first β also at the short one when the horizons differ), the
+     * gain, and greedy accuracy.
      *
      * @return the table
      */
     public String table() {
         StringBuilder sb = new StringBuilder();
         double b0 = plan.betas().get(0);
-        sb.append("| axis | positions | p | split | before | after β=").append(fmt(b0)).append(" @")
-                .append(plan.shortSteps());
+        boolean twoHorizons = plan.horizons().size() > 1;
+        sb.append("| axis | positions | p | split | before");
+        if (twoHorizons) {
+            sb.append(" | after β=").append(fmt(b0)).append(" @").append(plan.shortSteps());
+        }
         for (double b : plan.betas()) {
             sb.append(" | after β=").append(fmt(b)).append(" @").append(plan.longSteps());
         }
-        sb.append(" | gain β=").append(fmt(b0)).append(" | greedy before → after |\n|---|---|---|---|---|---|");
-        sb.append("---|".repeat(plan.betas().size())).append("---|---|\n");
+        sb.append(" | gain β=").append(fmt(b0)).append(" | greedy before → after |\n|---|---|---|---|---|");
+        sb.append("---|".repeat(plan.betas().size() + (twoHorizons ? 1 : 0))).append("---|---|\n");
         for (SummaryRow r : headline()) {
             sb.append("| ").append(name(r.axis())).append(" | ").append(r.positions().name().toLowerCase(Locale.ROOT))
                     .append(" | ").append(fmt(r.oodFraction())).append(" | ").append(r.split()).append(" | ")
-                    .append(r.before()).append(" | ").append(find(r, GrpoArm.OOD, b0, plan.shortSteps()).after());
+                    .append(r.before());
+            if (twoHorizons) {
+                sb.append(" | ").append(find(r, GrpoArm.OOD, b0, plan.shortSteps()).after());
+            }
             for (double b : plan.betas()) {
                 sb.append(" | ").append(find(r, GrpoArm.OOD, b, plan.longSteps()).after());
             }
