@@ -95,7 +95,9 @@ public record TransformerConfig(int vocabularySize, int contextLength, int layer
 
     /**
      * This config as string metadata, every key prefixed with {@code "transformer."}, for {@code TensorArchive}
-     * files and checkpoints.
+     * files and checkpoints. {@code positionEncoding} is written only when it is not the default
+     * {@link PositionEncoding#LEARNED}, so files of learned-position models are byte-identical to those written before
+     * the option existed.
      *
      * @return a new insertion-ordered map
      */
@@ -109,7 +111,10 @@ public record TransformerConfig(int vocabularySize, int contextLength, int layer
         m.put(PREFIX + "ffWidth", Integer.toString(ffWidth));
         m.put(PREFIX + "activation", activation.name());
         m.put(PREFIX + "dataType", dataType.name());
-        m.put(PREFIX + "positionEncoding", positionEncoding.name());
+        if (positionEncoding != PositionEncoding.LEARNED) {
+            // LEARNED is the default a missing key reads as, so files of learned-position models keep their bytes
+            m.put(PREFIX + "positionEncoding", positionEncoding.name());
+        }
         return m;
     }
 

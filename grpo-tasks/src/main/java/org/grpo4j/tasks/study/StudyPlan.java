@@ -105,10 +105,11 @@ public record StudyPlan(StudyMode mode, List<StudyAxis> axes, List<Double> oodFr
         List<StudyAxis> all = List.of(StudyAxis.values());
         List<PositionEncoding> both = List.of(PositionEncoding.LEARNED, PositionEncoding.ROTARY);
         return switch (Checks.notNull("mode", mode)) {
-            case QUICK -> new StudyPlan(mode, all, List.of(0.0, 0.1), 1, both, new DatasetSizes(4000, 64, 48),
-                    2, 4, 32, 500, 64, 3e-3, 8, 8, 1e-3, 30, 30, List.of(0.04, 0.0), false, 16, 0.05, 2);
+            case QUICK -> new StudyPlan(mode, all, List.of(0.0, 0.1), 1, List.of(PositionEncoding.LEARNED),
+                    new DatasetSizes(4000, 64, 32), 2, 4, 32, 700, 32, 1e-2, 8, 8, 1e-4, 30, 30, List.of(0.04, 0.0),
+                    false, 16, 0.05, 2);
             case FULL -> new StudyPlan(mode, all, List.of(0.0, 0.005, 0.02, 0.1), 3, both,
-                    new DatasetSizes(20000, 128, 64), 4, 4, 32, 1500, 64, 3e-3, 8, 8, 1e-3, 60, 600,
+                    new DatasetSizes(20000, 128, 64), 4, 4, 32, 2000, 64, 3e-3, 8, 8, 1e-4, 60, 600,
                     List.of(0.04, 0.0), true, 64, 0.05, 2);
         };
     }

@@ -1,0 +1,64 @@
+package org.grpo4j.tasks.study.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line: help, bad options, and a tiny study of all four axes on the real environment. */
+class StudyCommandTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return StudyCommand.execute(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), args);
+    }
+
+    @Test
+    void helpListsEveryOption() {
+        assertEquals(0, run("--help"));
+        String help = out.toString(StandardCharsets.UTF_8);
+        for (String option : List.of("--mode", "--out", "--fresh", "--axes", "--p", "--seeds", "--betas",
+                "--length-encodings", "--pretrain-steps", "--pretrain-batch", "--pretrain-lr", "--grpo-lr",
+                "--group-size", "--short-steps", "--long-steps", "--[no-]id-arm", "--eval-samples",
+                "--pretrain-examples", "--eval-prompts", "--layers", "--width", "--threads", "--gain-threshold")) {
+            assertTrue(help.contains(option), option + " in\n" + help);
+        }
+    }
+
+    @Test
+    void badOptionsExitWithTwoAndNameTheValue() {
+        assertEquals(2, run("--mode", "medium"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("medium"), err.toString(StandardCharsets.UTF_8));
+        assertEquals(1, run("--seeds", "0", "--out", "unused"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("seeds must be ≥ 1, was 0"),
+                err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aTinyStudyOfAllFourAxesWritesItsReport(@TempDir Path dir) throws Exception {
+        int code = run("--out", dir.toString(), "--p", "0,0.5", "--pretrain-steps", "4", "--pretrain-examples", "60",
+                "--eval-prompts", "3", "--eval-samples", "2", "--short-steps", "1", "--long-steps", "2",
+                "--layers", "1", "--width", "8", "--group-size", "2", "--betas", "0.04,0", "--id-arm");
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        String table = out.toString(StandardCharsets.UTF_8);
+        for (String axis : List.of("depth", "length", "token-representation", "composition")) {
+            assertTrue(table.contains("| " + axis + " |"), axis);
+        }
+        assertTrue(table.contains("| rotary |"));
+        JsonObject json = JsonParser.parseString(Files.readString(dir.resolve("results.json"))).getAsJsonObject();
+        assertEquals(10, json.getAsJsonArray("cells").size(), "4 axes × 2 p, the length axis twice");
+        assertEquals(7, json.getAsJsonArray("claims").size());
+        assertTrue(Files.readString(dir.resolve("report.md")).contains("## Observed accuracy after GRPO"));
+    }
+}

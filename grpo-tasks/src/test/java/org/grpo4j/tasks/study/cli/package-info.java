@@ -1,0 +1,2 @@
+/** Tests of the study command line. */
+package org.grpo4j.tasks.study.cli;
