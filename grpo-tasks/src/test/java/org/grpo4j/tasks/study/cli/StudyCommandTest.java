@@ -49,7 +49,8 @@ class StudyCommandTest {
     void aTinyStudyOfAllFourAxesWritesItsReport(@TempDir Path dir) throws Exception {
         int code = run("--out", dir.toString(), "--p", "0,0.5", "--pretrain-steps", "4", "--pretrain-examples", "60",
                 "--eval-prompts", "3", "--eval-samples", "2", "--short-steps", "1", "--long-steps", "2",
-                "--layers", "1", "--width", "8", "--group-size", "2", "--betas", "0.04,0", "--id-arm");
+                "--layers", "1", "--width", "8", "--group-size", "2", "--betas", "0.04,0", "--id-arm",
+                "--length-encodings", "learned,rotary");
         assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
         String table = out.toString(StandardCharsets.UTF_8);
         for (String axis : List.of("depth", "length", "token-representation", "composition")) {
