@@ -14,9 +14,15 @@ import org.grpo4j.transformer.PositionEncoding;
 
 /**
  * Judges the paper's claims from the summary rows. Each rule compares measured gains (changes in sampled accuracy)
- * with the plan's gain threshold δ; the rule is written into the report next to its verdict.
+ * with the plan's gain threshold δ; the rule is written into the report next to its verdict. A claim about OOD
+ * gains only counts cells whose base model learned its ID task (base ID sampled accuracy ≥ {@link #LEARNED}): a
+ * model that cannot do the ID task says nothing about transfer, so such cells are listed as "not learned" and a
+ * claim left without cells is NOT_TESTED.
  */
 final class Claims {
+    /** The base ID sampled accuracy from which a cell counts as having learned its ID task. */
+    static final double LEARNED = 0.5;
+
     private final StudyPlan plan;
     private final List<SummaryRow> rows;
     private final double delta;
@@ -46,6 +52,16 @@ final class Claims {
                 .findFirst();
     }
 
+    /** @return the cell's base ID accuracy when it is below {@link #LEARNED}, else empty (learned or no row) */
+    private Optional<Estimate> unlearned(StudyAxis axis, PositionEncoding e, double p) {
+        return rows.stream().filter(r -> r.axis() == axis && r.positions() == e && r.oodFraction() == p
+                && r.inDistribution()).findFirst().map(SummaryRow::before).filter(b -> b.mean() < LEARNED);
+    }
+
+    private static String notLearned(Estimate idAccuracy) {
+        return "not learned (base ID accuracy " + idAccuracy + " < " + fmt(LEARNED) + "), not counted";
+    }
+
     private PositionEncoding first() {
         return plan.lengthEncodings().get(0);
     }
@@ -63,15 +79,20 @@ final class Claims {
         }
         List<String> ev = new ArrayList<>();
         boolean held = true;
+        int counted = 0;
         for (StudyAxis axis : plan.axes()) {
             Optional<SummaryRow> r = primary(axis).flatMap(s -> row(axis, first(), 0.0, s, GrpoArm.OOD, beta0));
-            if (r.isPresent()) {
+            Optional<Estimate> poor = unlearned(axis, first(), 0.0);
+            if (r.isPresent() && poor.isPresent()) {
+                ev.add(name(axis) + ": " + notLearned(poor.get()));
+            } else if (r.isPresent()) {
+                counted++;
                 held &= r.get().gain().mean() < delta;
                 ev.add(name(axis) + " " + r.get().split() + ": " + r.get().before() + " → " + r.get().after()
                         + " (gain " + r.get().gain() + ")");
             }
         }
-        return new Claim(name, held ? Verdict.HELD : Verdict.NOT_HELD, rule, String.join("; ", ev));
+        return verdict(name, held, counted, rule, ev);
     }
 
     private Claim gainWithOverlap() {
@@ -83,16 +104,22 @@ final class Claims {
         }
         List<String> ev = new ArrayList<>();
         boolean any = false;
+        int counted = 0;
         for (StudyAxis axis : plan.axes()) {
             for (double p : positive) {
                 Optional<SummaryRow> r = primary(axis).flatMap(s -> row(axis, first(), p, s, GrpoArm.OOD, beta0));
-                if (r.isPresent()) {
+                Optional<Estimate> poor = unlearned(axis, first(), p);
+                if (r.isPresent() && poor.isPresent()) {
+                    ev.add(name(axis) + " p=" + fmt(p) + ": " + notLearned(poor.get()));
+                } else if (r.isPresent()) {
+                    counted++;
                     any |= r.get().gain().mean() >= delta;
-                    ev.add(name(axis) + " p=" + fmt(p) + ": gain " + r.get().gain());
+                    ev.add(name(axis) + " p=" + fmt(p) + ": " + r.get().before() + " → " + r.get().after()
+                            + " (gain " + r.get().gain() + ")");
                 }
             }
         }
-        return new Claim(name, any ? Verdict.HELD : Verdict.NOT_HELD, rule, String.join("; ", ev));
+        return verdict(name, any, counted, rule, ev);
     }
 
     private Claim idSaturation() {
@@ -132,6 +159,10 @@ final class Claims {
             return new Claim(name, Verdict.NOT_TESTED, rule, "no token-representation cell at p = 0 with an "
                     + "ood-disjoint split");
         }
+        Optional<Estimate> poor = unlearned(axis, first(), 0.0);
+        if (poor.isPresent()) {
+            return new Claim(name, Verdict.NOT_TESTED, rule, "token-representation p=0: " + notLearned(poor.get()));
+        }
         return new Claim(name, r.get().gain().mean() < delta ? Verdict.HELD : Verdict.NOT_HELD, rule,
                 "ood-disjoint: " + r.get().before() + " → " + r.get().after() + " (gain " + r.get().gain() + ")");
     }
@@ -147,13 +178,22 @@ final class Claims {
         }
         List<String> ev = new ArrayList<>();
         boolean held = true;
+        boolean allLearned = true;
         for (PositionEncoding e : plan.lengthEncodings()) {
             Optional<SummaryRow> r = row(axis, e, 0.0, split.get(), GrpoArm.OOD, beta0);
-            if (r.isPresent()) {
+            Optional<Estimate> poor = unlearned(axis, e, 0.0);
+            if (r.isPresent() && poor.isPresent()) {
+                allLearned = false;
+                ev.add(e.name().toLowerCase(Locale.ROOT) + ": " + notLearned(poor.get()));
+            } else if (r.isPresent()) {
                 held &= r.get().gain().mean() < delta;
                 ev.add(e.name().toLowerCase(Locale.ROOT) + " " + split.get() + ": " + r.get().before() + " → "
                         + r.get().after());
             }
+        }
+        if (!allLearned) {
+            return new Claim(name, Verdict.NOT_TESTED, rule, "every encoding must learn the ID lengths: "
+                    + String.join("; ", ev));
         }
         return new Claim(name, held ? Verdict.HELD : Verdict.NOT_HELD, rule, String.join("; ", ev));
     }
@@ -168,17 +208,30 @@ final class Claims {
         double positive = plan.betas().stream().filter(b -> b > 0).findFirst().orElseThrow();
         List<String> ev = new ArrayList<>();
         boolean held = true;
+        int counted = 0;
         for (StudyAxis axis : plan.axes()) {
             Optional<String> s = primary(axis);
             Optional<SummaryRow> free = s.flatMap(x -> row(axis, first(), 0.0, x, GrpoArm.OOD, 0.0));
             Optional<SummaryRow> kl = s.flatMap(x -> row(axis, first(), 0.0, x, GrpoArm.OOD, positive));
-            if (free.isPresent() && kl.isPresent()) {
+            Optional<Estimate> poor = unlearned(axis, first(), 0.0);
+            if (free.isPresent() && kl.isPresent() && poor.isPresent()) {
+                ev.add(name(axis) + ": " + notLearned(poor.get()));
+            } else if (free.isPresent() && kl.isPresent()) {
+                counted++;
                 held &= free.get().gain().mean() < delta;
                 ev.add(name(axis) + ": gain β=0 " + free.get().gain() + " vs β=" + fmt(positive) + " "
                         + kl.get().gain());
             }
         }
-        return new Claim(name, held ? Verdict.HELD : Verdict.NOT_HELD, rule, String.join("; ", ev));
+        return verdict(name, held, counted, rule, ev);
+    }
+
+    private static Claim verdict(String name, boolean held, int counted, String rule, List<String> evidence) {
+        if (counted == 0) {
+            return new Claim(name, Verdict.NOT_TESTED, rule, "no cell learned its ID task: "
+                    + String.join("; ", evidence));
+        }
+        return new Claim(name, held ? Verdict.HELD : Verdict.NOT_HELD, rule, String.join("; ", evidence));
     }
 
     private Claim passAtNBounded() {
