@@ -35,12 +35,7 @@ class RotaryPositionTest {
         TransformerPolicy policy = model(DataType.DOUBLE, activation, 61);
         SequenceBatch batch = TestModels.batch(new SplittableRandom(7), 5, 7, 5, 5);
         TransformerPolicyTest.assertReference(policy, batch, policy.forward(batch), 1e-10);
-        int[] seq = {3, 1, 4, 1, 5, 6, 2, 0, 6, 5};
-        double[][] got = policy.logits(seq);
-        double[][] want = new ReferenceTransformer(policy).logits(seq);
-        for (int p = 0; p < seq.length; p++) {
-            assertArrayEquals(want[p], got[p], 1e-10);
-        }
+        TransformerPolicyTest.assertLogitsMatchReference(policy);
     }
 
     @Test

@@ -69,6 +69,11 @@ class TransformerPolicyTest {
     @Test
     void logitsOfTheFullForwardMatchTheReference() {
         TransformerPolicy policy = TestModels.randomized(TestModels.tiny(DataType.DOUBLE, MlpActivation.RELU), 23);
+        assertLogitsMatchReference(policy);
+    }
+
+    /** {@code policy.logits} of a fixed 10-token sequence equals the double reference's to 1e-10. */
+    static void assertLogitsMatchReference(TransformerPolicy policy) {
         int[] seq = {3, 1, 4, 1, 5, 6, 2, 0, 6, 5};
         double[][] got = policy.logits(seq);
         double[][] want = new ReferenceTransformer(policy).logits(seq);

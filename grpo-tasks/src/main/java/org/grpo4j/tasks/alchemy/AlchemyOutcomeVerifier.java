@@ -22,12 +22,8 @@ public final class AlchemyOutcomeVerifier implements RewardVerifier {
      */
     @Override
     public double score(Prompt prompt, int[] completion) {
-        Checks.notNull("prompt", prompt);
+        int[] want = Answers.targetAnswer(prompt);
         Checks.notNull("completion", completion);
-        int[] want = Answers.finalAnswer(prompt.target());
-        if (want == null) {
-            throw new IllegalArgumentException("prompt '" + prompt.id() + "' has no '<answer> … <eos>' target");
-        }
         return Arrays.equals(want, Answers.finalAnswer(completion)) ? 1.0 : 0.0;
     }
 

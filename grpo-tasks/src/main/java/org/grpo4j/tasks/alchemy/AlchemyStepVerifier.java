@@ -24,13 +24,9 @@ public final class AlchemyStepVerifier implements RewardVerifier {
      */
     @Override
     public double score(Prompt prompt, int[] completion) {
-        Checks.notNull("prompt", prompt);
+        int[] want = Answers.targetAnswer(prompt);
         Checks.notNull("completion", completion);
         int[] target = prompt.target();
-        int[] want = Answers.finalAnswer(target);
-        if (want == null) {
-            throw new IllegalArgumentException("prompt '" + prompt.id() + "' has no '<answer> … <eos>' target");
-        }
         List<int[]> wantSteps = Answers.intermediates(target);
         List<int[]> gotSteps = Answers.intermediates(completion);
         int right = Arrays.equals(want, Answers.finalAnswer(completion)) ? 1 : 0;

@@ -3,12 +3,30 @@ package org.grpo4j.tasks.alchemy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.grpo4j.Checks;
+import org.grpo4j.Prompt;
 
 /** Reads the results out of a completion or target: the intermediates of a chain and the final answer. */
 final class Answers {
     private static final AlchemyVocabulary V = AlchemyVocabulary.STANDARD;
 
     private Answers() {
+    }
+
+    /**
+     * The final answer of a prompt's target, which every verified prompt must have.
+     *
+     * @param prompt a prompt with a target
+     * @return the target's final answer
+     * @throws IllegalArgumentException if the prompt is null or its target has no {@code <answer> … <eos>}
+     */
+    static int[] targetAnswer(Prompt prompt) {
+        Checks.notNull("prompt", prompt);
+        int[] want = finalAnswer(prompt.target());
+        if (want == null) {
+            throw new IllegalArgumentException("prompt '" + prompt.id() + "' has no '<answer> … <eos>' target");
+        }
+        return want;
     }
 
     /**
