@@ -52,14 +52,20 @@ final class Claims {
                 .findFirst();
     }
 
-    /** @return the cell's base ID accuracy when it is below {@link #LEARNED}, else empty (learned or no row) */
-    private Optional<Estimate> unlearned(StudyAxis axis, PositionEncoding e, double p) {
-        return rows.stream().filter(r -> r.axis() == axis && r.positions() == e && r.oodFraction() == p
-                && r.inDistribution()).findFirst().map(SummaryRow::before).filter(b -> b.mean() < LEARNED);
-    }
-
-    private static String notLearned(Estimate idAccuracy) {
-        return "not learned (base ID accuracy " + idAccuracy + " < " + fmt(LEARNED) + "), not counted";
+    /**
+     * Whether a cell's base model learned its ID task; when it did not, says so in the evidence.
+     *
+     * @param label    how the evidence names the cell
+     * @param evidence receives "label: not learned (…)" for an unlearned cell
+     * @return true when the cell counts (learned, or no ID row to judge by)
+     */
+    private boolean learned(StudyAxis axis, PositionEncoding e, double p, String label, List<String> evidence) {
+        Optional<Estimate> poor = rows.stream().filter(r -> r.axis() == axis && r.positions() == e
+                && r.oodFraction() == p && r.inDistribution()).findFirst().map(SummaryRow::before)
+                .filter(b -> b.mean() < LEARNED);
+        poor.ifPresent(b -> evidence.add(label + ": not learned (base ID accuracy " + b + " < " + fmt(LEARNED)
+                + "), not counted"));
+        return poor.isEmpty();
     }
 
     private PositionEncoding first() {
@@ -82,10 +88,7 @@ final class Claims {
         int counted = 0;
         for (StudyAxis axis : plan.axes()) {
             Optional<SummaryRow> r = primary(axis).flatMap(s -> row(axis, first(), 0.0, s, GrpoArm.OOD, beta0));
-            Optional<Estimate> poor = unlearned(axis, first(), 0.0);
-            if (r.isPresent() && poor.isPresent()) {
-                ev.add(name(axis) + ": " + notLearned(poor.get()));
-            } else if (r.isPresent()) {
+            if (r.isPresent() && learned(axis, first(), 0.0, name(axis), ev)) {
                 counted++;
                 held &= r.get().gain().mean() < delta;
                 ev.add(name(axis) + " " + r.get().split() + ": " + r.get().before() + " → " + r.get().after()
@@ -108,10 +111,7 @@ final class Claims {
         for (StudyAxis axis : plan.axes()) {
             for (double p : positive) {
                 Optional<SummaryRow> r = primary(axis).flatMap(s -> row(axis, first(), p, s, GrpoArm.OOD, beta0));
-                Optional<Estimate> poor = unlearned(axis, first(), p);
-                if (r.isPresent() && poor.isPresent()) {
-                    ev.add(name(axis) + " p=" + fmt(p) + ": " + notLearned(poor.get()));
-                } else if (r.isPresent()) {
+                if (r.isPresent() && learned(axis, first(), p, name(axis) + " p=" + fmt(p), ev)) {
                     counted++;
                     any |= r.get().gain().mean() >= delta;
                     ev.add(name(axis) + " p=" + fmt(p) + ": " + r.get().before() + " → " + r.get().after()
@@ -159,9 +159,9 @@ final class Claims {
             return new Claim(name, Verdict.NOT_TESTED, rule, "no token-representation cell at p = 0 with an "
                     + "ood-disjoint split");
         }
-        Optional<Estimate> poor = unlearned(axis, first(), 0.0);
-        if (poor.isPresent()) {
-            return new Claim(name, Verdict.NOT_TESTED, rule, "token-representation p=0: " + notLearned(poor.get()));
+        List<String> poor = new ArrayList<>();
+        if (!learned(axis, first(), 0.0, "token-representation p=0", poor)) {
+            return new Claim(name, Verdict.NOT_TESTED, rule, poor.get(0));
         }
         return new Claim(name, r.get().gain().mean() < delta ? Verdict.HELD : Verdict.NOT_HELD, rule,
                 "ood-disjoint: " + r.get().before() + " → " + r.get().after() + " (gain " + r.get().gain() + ")");
@@ -181,11 +181,12 @@ final class Claims {
         boolean allLearned = true;
         for (PositionEncoding e : plan.lengthEncodings()) {
             Optional<SummaryRow> r = row(axis, e, 0.0, split.get(), GrpoArm.OOD, beta0);
-            Optional<Estimate> poor = unlearned(axis, e, 0.0);
-            if (r.isPresent() && poor.isPresent()) {
+            if (r.isEmpty()) {
+                continue;
+            }
+            if (!learned(axis, e, 0.0, e.name().toLowerCase(Locale.ROOT), ev)) {
                 allLearned = false;
-                ev.add(e.name().toLowerCase(Locale.ROOT) + ": " + notLearned(poor.get()));
-            } else if (r.isPresent()) {
+            } else {
                 held &= r.get().gain().mean() < delta;
                 ev.add(e.name().toLowerCase(Locale.ROOT) + " " + split.get() + ": " + r.get().before() + " → "
                         + r.get().after());
@@ -213,10 +214,7 @@ final class Claims {
             Optional<String> s = primary(axis);
             Optional<SummaryRow> free = s.flatMap(x -> row(axis, first(), 0.0, x, GrpoArm.OOD, 0.0));
             Optional<SummaryRow> kl = s.flatMap(x -> row(axis, first(), 0.0, x, GrpoArm.OOD, positive));
-            Optional<Estimate> poor = unlearned(axis, first(), 0.0);
-            if (free.isPresent() && kl.isPresent() && poor.isPresent()) {
-                ev.add(name(axis) + ": " + notLearned(poor.get()));
-            } else if (free.isPresent() && kl.isPresent()) {
+            if (free.isPresent() && kl.isPresent() && learned(axis, first(), 0.0, name(axis), ev)) {
                 counted++;
                 held &= free.get().gain().mean() < delta;
                 ev.add(name(axis) + ": gain β=0 " + free.get().gain() + " vs β=" + fmt(positive) + " "
