@@ -36,9 +36,14 @@ class ForkedJvmTest {
             Collection<String> prepend = e.getJvmArgsPrepend().orElse(List.of());
             assertEquals(List.of(ForkedJvm.JAVACPP_CACHE_UNDER_TARGET), List.copyOf(prepend), e.getUsername());
         }
-        assertEquals(Set.of("org.grpo4j.bench.objective.GrpoObjectiveBenchmark",
+        assertEquals(Set.of("org.grpo4j.bench.limits.MachineLimitsBenchmark",
+                "org.grpo4j.bench.objective.AdvantagesBenchmark",
+                "org.grpo4j.bench.objective.GrpoObjectiveBenchmark",
+                "org.grpo4j.bench.objective.ObjectiveKernelBenchmark",
                 "org.grpo4j.bench.optim.AdamWBenchmark",
+                "org.grpo4j.bench.sampling.DecodingBenchmark",
                 "org.grpo4j.bench.sampling.TokenSamplerBenchmark",
-                "org.grpo4j.bench.train.TrainingStepBenchmark"), classes);
+                "org.grpo4j.bench.train.TrainingStepBenchmark",
+                "org.grpo4j.bench.train.WholeStepBenchmark"), classes);
     }
 }

@@ -1,6 +1,5 @@
 package org.grpo4j.objective;
 
-import java.util.Arrays;
 import org.grpo4j.Checks;
 import org.grpo4j.GrpoConfig;
 import org.grpo4j.GrpoObjective;
@@ -11,7 +10,6 @@ import org.grpo4j.ObjectiveResult;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -38,51 +36,23 @@ public final class Nd4jGrpoObjective implements GrpoObjective {
     public INDArray advantages(INDArray rewards, GrpoConfig config) {
         Checks.notNull("rewards", rewards);
         Checks.notNull("config", config);
-        checkVector("rewards", rewards, -1);
+        ObjectiveChecks.checkVector("rewards", rewards, -1);
         double[] adv = Advantages.compute(rewards.toDoubleVector(), config);
         return Nd4j.createFromArray(adv).castTo(rewards.dataType());
     }
 
     @Override
     public ObjectiveResult evaluate(ObjectiveInput in, GrpoConfig c) {
-        Checks.notNull("input", in);
-        Checks.notNull("config", c);
+        ObjectiveChecks.checkShapes(in, c);
         INDArray logpNew = in.logpNew();
-        if (logpNew.rank() != 2) {
-            throw new IllegalArgumentException("logpNew must have shape [N, T], was " + Arrays.toString(logpNew.shape()));
-        }
         DataType dt = logpNew.dataType();
-        if (dt != DataType.FLOAT && dt != DataType.DOUBLE) {
-            throw new IllegalArgumentException("logpNew must be FLOAT or DOUBLE, was " + dt);
-        }
         int n = (int) logpNew.size(0);
         int t = (int) logpNew.size(1);
-        if (n == 0 || n % c.groupSize() != 0) {
-            throw new IllegalArgumentException("batch of " + n + " sequences (logpNew rows) must be a positive whole "
-                    + "number of groups of groupSize " + c.groupSize());
-        }
-        if (t < 1 || t > c.maxCompletionLength()) {
-            throw new IllegalArgumentException("token dimension T of logpNew must be in [1, maxCompletionLength = "
-                    + c.maxCompletionLength() + "], was " + t);
-        }
-        checkVector("rewards", in.rewards(), n);
-        if (in.advantages() != null) {
-            checkVector("advantages", in.advantages(), n);
-        }
-        checkSameShape("logpOld", in.logpOld(), logpNew, dt);
-        checkSameShape("logpRef", in.logpRef(), logpNew, dt);
-        checkSameShape("mask", in.mask(), logpNew, dt);
-        if (c.beta() > 0 && in.logpRef() == null) {
-            throw new IllegalArgumentException("logpRef must be given when beta > 0, beta was " + c.beta());
-        }
-        double[] rewards = finiteVector("rewards", in.rewards());
-        double[] adv = in.advantages() != null ? finiteVector("advantages", in.advantages())
+        double[] rewards = ObjectiveChecks.finiteVector("rewards", in.rewards());
+        double[] adv = in.advantages() != null ? ObjectiveChecks.finiteVector("advantages", in.advantages())
                 : Advantages.compute(rewards, c);
-        checkFinite("logpNew", logpNew);
-        checkFinite("logpOld", in.logpOld());
-        checkFinite("logpRef", in.logpRef());
+        ObjectiveChecks.checkValues(in);
         INDArray mask = in.mask();
-        checkBinary(mask);
         return compute(c, dt, n, t, rewards, adv, logpNew,
                 in.logpOld() == null ? logpNew : in.logpOld(), in.logpRef(), mask);
     }
@@ -219,73 +189,4 @@ public final class Nd4jGrpoObjective implements GrpoObjective {
         return Nd4j.createFromArray(v).castTo(dt).reshape(v.length, 1);
     }
 
-    private static void checkVector(String name, INDArray v, long n) {
-        if (!(v.rank() == 1 || (v.rank() == 2 && v.size(1) == 1)) || (n >= 0 && v.length() != n)) {
-            throw new IllegalArgumentException(name + " must have shape [" + (n >= 0 ? n : "N") + "], was "
-                    + Arrays.toString(v.shape()));
-        }
-        if (!v.dataType().isFPType()) {
-            throw new IllegalArgumentException(name + " must be a floating type, was " + v.dataType());
-        }
-    }
-
-    private static void checkSameShape(String name, INDArray a, INDArray logpNew, DataType dt) {
-        if (a == null) {
-            return;
-        }
-        if (!Arrays.equals(a.shape(), logpNew.shape())) {
-            throw new IllegalArgumentException(name + " shape " + Arrays.toString(a.shape())
-                    + " must equal logpNew shape " + Arrays.toString(logpNew.shape()));
-        }
-        if (a.dataType() != dt) {
-            throw new IllegalArgumentException(name + " data type " + a.dataType() + " must equal logpNew data type "
-                    + dt);
-        }
-    }
-
-    private static double[] finiteVector(String name, INDArray v) {
-        double[] x = v.toDoubleVector();
-        for (int i = 0; i < x.length; i++) {
-            if (!Double.isFinite(x[i])) {
-                throw new IllegalArgumentException(name + "[" + i + "] must be finite, was " + x[i]);
-            }
-        }
-        return x;
-    }
-
-    private static void checkFinite(String name, INDArray a) {
-        if (a == null || a.scan(Conditions.notFinite()).longValue() == 0) {
-            return;
-        }
-        double[] x = a.reshape(a.length()).toDoubleVector();
-        long cols = a.size(1);
-        for (int k = 0; k < x.length; k++) {
-            if (!Double.isFinite(x[k])) {
-                throw new IllegalArgumentException(name + "[" + (k / cols) + ", " + (k % cols) + "] must be finite, was "
-                        + x[k]);
-            }
-        }
-    }
-
-    private static long count(INDArray bool) {
-        return bool.castTo(DataType.INT64).sumNumber().longValue();
-    }
-
-    private static void checkBinary(INDArray mask) {
-        // exact comparisons: Conditions.equals matches within 1e-5, which would let 0.999999 or 1e-6 through
-        long binary = count(mask.eq(0)) + count(mask.eq(1));
-        if (binary == mask.length()) {
-            return;
-        }
-        double[] x = mask.reshape(mask.length()).toDoubleVector();
-        long cols = mask.size(1);
-        for (int k = 0; k < x.length; k++) {
-            if (x[k] != 0 && x[k] != 1) {
-                // printed in the mask's own precision: a FLOAT 0.999999 reads 0.999999, not 0.9999989867210388
-                String value = mask.dataType() == DataType.DOUBLE ? String.valueOf(x[k]) : String.valueOf((float) x[k]);
-                throw new IllegalArgumentException("mask[" + (k / cols) + ", " + (k % cols) + "] must be 0 or 1, was "
-                        + value);
-            }
-        }
-    }
 }

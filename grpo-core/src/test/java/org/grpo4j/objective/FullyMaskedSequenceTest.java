@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.grpo4j.GrpoConfig;
+import org.grpo4j.GrpoObjective;
 import org.grpo4j.ImportanceLevel;
 import org.grpo4j.KlEstimator;
 import org.grpo4j.LossAggregation;
@@ -42,6 +43,12 @@ import org.nd4j.linalg.api.buffer.DataType;
  * it divides by nothing.
  */
 class FullyMaskedSequenceTest {
+
+    /** @return the objective under test; {@link FusedFullyMaskedSequenceTest} runs every case on the fused one */
+    GrpoObjective objective() {
+        return Nd4jGrpoObjective.create();
+    }
+
 
     private static final double BETA = 0.04;
     private static final double[] A = {1, -1, 0.5, -0.5};
@@ -113,7 +120,7 @@ class FullyMaskedSequenceTest {
     void fullyMaskedSequenceContributesNothingAndDividesByNothing(LossAggregation aggregation, ImportanceLevel level,
                                                                   DataType type) {
         double tol = type == DataType.FLOAT ? 1e-6 : 1e-12;
-        ObjectiveResult r = Nd4jGrpoObjective.create().evaluate(
+        ObjectiveResult r = objective().evaluate(
                 input(LOGP, LOGP, shifted(LOGP, -0.1), A, type), config(aggregation, level));
 
         assertEquals(expectedLoss(aggregation), r.loss(), tol, "loss");
@@ -147,7 +154,7 @@ class FullyMaskedSequenceTest {
     void fullyMaskedSequenceChangesNothingWhateverItHolds(LossAggregation aggregation, ImportanceLevel level,
                                                           DataType type) {
         GrpoConfig c = config(aggregation, level);
-        ObjectiveResult base = Nd4jGrpoObjective.create().evaluate(input(LOGP, LOGP, shifted(LOGP, -0.1), A, type), c);
+        ObjectiveResult base = objective().evaluate(input(LOGP, LOGP, shifted(LOGP, -0.1), A, type), c);
 
         double[][] logpNew = Matrices.deepCopy(LOGP);
         double[][] logpOld = Matrices.deepCopy(LOGP);
@@ -157,7 +164,7 @@ class FullyMaskedSequenceTest {
         logpRef[3] = new double[] {-1000, 60};
         double[] adv = A.clone();
         adv[3] = 1e6;
-        ObjectiveResult changed = Nd4jGrpoObjective.create().evaluate(input(logpNew, logpOld, logpRef, adv, type), c);
+        ObjectiveResult changed = objective().evaluate(input(logpNew, logpOld, logpRef, adv, type), c);
 
         assertEquals(base.loss(), changed.loss(), 0.0, "loss");
         double[][] g1 = Matrices.toMatrix(base.gradient());

@@ -1,0 +1,202 @@
+package org.grpo4j.objective;
+
+import org.grpo4j.GrpoConfig;
+import org.grpo4j.GrpoObjective;
+import org.grpo4j.ImportanceLevel;
+import org.grpo4j.ObjectiveInput;
+import org.grpo4j.ObjectiveMetrics;
+import org.grpo4j.ObjectiveResult;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The GRPO objective as one fused pass in plain Java: the same function as {@link Nd4jGrpoObjective} (every
+ * formula is in {@code docs/objective.md}), computed token by token in double precision directly on the arrays'
+ * off-heap memory. It reads the mask once to count the active tokens (the aggregation weights need the totals),
+ * then reads logpNew, logpOld, logpRef and the mask once more and writes the gradient once: 20 bytes per FLOAT
+ * element in all, plus the mask's second read, and no temporary array. Values are checked during the pass; a bad
+ * one raises the same exception, with the same message, as {@link Nd4jGrpoObjective}.
+ *
+ * <p>Shapes as {@link GrpoObjective}: rewards and advantages {@code [N]}, the others {@code [N, T]}. The result's
+ * gradient and advantages have the log-probabilities' data type (FLOAT rounds the double result once per
+ * element). Stateless and thread-safe; never writes its inputs. The trainer's default objective.
+ */
+public final class FusedGrpoObjective implements GrpoObjective {
+    private static final FusedGrpoObjective INSTANCE = new FusedGrpoObjective();
+
+    private FusedGrpoObjective() {
+    }
+
+    /** @return the (stateless) objective */
+    public static FusedGrpoObjective create() {
+        return INSTANCE;
+    }
+
+    @Override
+    public INDArray advantages(INDArray rewards, GrpoConfig config) {
+        return Nd4jGrpoObjective.create().advantages(rewards, config);
+    }
+
+    @Override
+    public ObjectiveResult evaluate(ObjectiveInput in, GrpoConfig c) {
+        ObjectiveChecks.checkShapes(in, c);
+        INDArray logpNewArray = in.logpNew();
+        DataType dt = logpNewArray.dataType();
+        int n = (int) logpNewArray.size(0);
+        int t = (int) logpNewArray.size(1);
+        if ((long) n * t > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("logpNew must have at most " + Integer.MAX_VALUE + " elements, was "
+                    + (long) n * t);
+        }
+        double[] rewards = ObjectiveChecks.finiteVector("rewards", in.rewards());
+        double[] adv = in.advantages() != null ? ObjectiveChecks.finiteVector("advantages", in.advantages())
+                : Advantages.compute(rewards, c);
+        DirectElements mask = DirectElements.of(in.mask());
+        DirectElements logpNew = DirectElements.of(logpNewArray);
+        DirectElements logpOld = in.logpOld() == null ? null : DirectElements.of(in.logpOld());
+        DirectElements logpRef = in.logpRef() == null ? null : DirectElements.of(in.logpRef());
+
+        // ---- pass 1, the mask: active tokens per sequence, and the aggregation weight of each row --------------
+        double[] len = new double[n];
+        long active = 0;
+        int nonEmpty = 0;
+        for (int i = 0; i < n; i++) {
+            int count = 0;
+            for (int k = i * t, end = k + t; k < end; k++) {
+                double m = mask.get(k);
+                if (m == 1) {
+                    count++;
+                } else if (m != 0) {
+                    ObjectiveChecks.checkValues(in);                           // throws, naming the first bad value
+                }
+            }
+            len[i] = count;
+            active += count;
+            nonEmpty += count > 0 ? 1 : 0;
+        }
+
+        // ---- pass 2, row by row: ratio, clipped surrogate, dual clip, KL, gradient -------------------------------
+        INDArray gradArray = Nd4j.createUninitialized(dt, n, t);
+        DirectElements grad = DirectElements.over(gradArray);
+        boolean sequence = c.importanceLevel() == ImportanceLevel.SEQUENCE;
+        boolean withKlGrad = c.beta() > 0;
+        double lower = 1 - c.epsilonLow();
+        double upper = 1 + c.epsilonHigh();
+        double policyLoss = 0;
+        double klSum = 0;
+        double klAgg = 0;
+        double ratioSum = 0;
+        long clipLow = 0;
+        long clipHigh = 0;
+        long dualCapped = 0;
+        for (int i = 0; i < n; i++) {
+            int from = i * t;
+            int end = from + t;
+            double a = adv[i];
+            double w = switch (c.lossAggregation()) {
+                case SEQUENCE_MEAN_TOKEN_MEAN -> len[i] > 0 ? 1.0 / (len[i] * nonEmpty) : 0;
+                case TOKEN_MEAN -> active > 0 ? 1.0 / active : 0;
+                case CONSTANT_NORMALIZER -> 1.0 / ((double) n * c.maxCompletionLength());
+            };
+            double cap = a < 0 && c.dualClipEnabled() ? -c.dualClip() * a : Double.POSITIVE_INFINITY;
+            double seqRatio = 1;
+            if (sequence) {
+                double logSum = 0;
+                for (int k = from; k < end; k++) {
+                    if (mask.get(k) == 1) {
+                        logSum += logpNew.get(k) - (logpOld == null ? logpNew.get(k) : logpOld.get(k));
+                    }
+                }
+                seqRatio = Math.exp(logSum / Math.max(1, len[i]));             // geometric-mean ratio s_i
+            }
+            double rowPolicy = 0;
+            double rowKl = 0;
+            double rowSeqGrad = 0;                                             // Σ_t dl/dlog s_i (sequence level)
+            for (int k = from; k < end; k++) {
+                double lpNew = logpNew.get(k);
+                double lpOld = logpOld == null ? lpNew : logpOld.get(k);
+                double lpRef = logpRef == null ? 0 : logpRef.get(k);
+                if (!Double.isFinite(lpNew) || !Double.isFinite(lpOld) || !Double.isFinite(lpRef)) {
+                    ObjectiveChecks.checkValues(in);                           // throws, naming the first bad value
+                }
+                if (mask.get(k) == 0) {
+                    grad.set(k, 0);
+                    continue;
+                }
+                double r = sequence ? seqRatio : Math.exp(lpNew - lpOld);
+                double surr1 = r * a;
+                double surr2 = Math.min(Math.max(r, lower), upper) * a;
+                double pg = -Math.min(surr1, surr2);
+                double pgGrad = surr1 > surr2 ? 0 : -surr1;                   // dl/dlog r; 0 where clipped
+                if (pg > cap) {
+                    pg = cap;
+                    pgGrad = 0;
+                    dualCapped++;
+                }
+                clipLow += r < lower && a < 0 ? 1 : 0;
+                clipHigh += r > upper && a > 0 ? 1 : 0;
+                ratioSum += r;
+                rowPolicy += pg;
+                double klGrad = 0;                                             // dk/dlogp_new
+                if (logpRef != null) {
+                    double d = lpRef - lpNew;
+                    double kl;
+                    switch (c.klEstimator()) {
+                        case K1 -> {
+                            kl = -d;
+                            klGrad = 1;
+                        }
+                        case K2 -> {
+                            kl = 0.5 * d * d;
+                            klGrad = -d;
+                        }
+                        case K3 -> {
+                            double em1 = Math.expm1(d);
+                            kl = em1 - d;
+                            klGrad = -em1;
+                        }
+                        default -> throw new AssertionError(c.klEstimator());
+                    }
+                    klSum += kl;
+                    rowKl += kl;
+                }
+                double klPart = withKlGrad ? c.beta() * klGrad * w : 0;
+                if (sequence) {
+                    rowSeqGrad += pgGrad * w;
+                    grad.set(k, klPart);                                       // the policy part follows below
+                } else {
+                    grad.set(k, pgGrad * w + klPart);
+                }
+            }
+            if (sequence && rowSeqGrad != 0) {
+                // log s_i = Σ_t m log-ratio / len_i  =>  dL/dlogp_new[i,t] += m[i,t] Σ_t' dL/dlog s_i / len_i
+                double perToken = rowSeqGrad / Math.max(1, len[i]);
+                for (int k = from; k < end; k++) {
+                    if (mask.get(k) == 1) {
+                        grad.set(k, grad.get(k) + perToken);
+                    }
+                }
+            }
+            policyLoss += rowPolicy * w;
+            klAgg += rowKl * w;
+        }
+        double loss = c.beta() > 0 ? policyLoss + c.beta() * klAgg : policyLoss;
+        double rewardMean = 0;
+        for (double r : rewards) {
+            rewardMean += r;
+        }
+        rewardMean /= n;
+        double low = fraction(clipLow, active);
+        double high = fraction(clipHigh, active);
+        ObjectiveMetrics metrics = new ObjectiveMetrics(loss, policyLoss, klAgg, fraction(klSum, active),
+                fraction(ratioSum, active), low, high, low + high, fraction(dualCapped, active), rewardMean,
+                Advantages.sampleStd(rewards, 0, n), Advantages.fractionOfZeroStdGroups(rewards, c.groupSize()),
+                active);
+        return new ObjectiveResult(loss, gradArray, Nd4j.createFromArray(adv).castTo(dt), metrics);
+    }
+
+    private static double fraction(double numerator, long active) {
+        return active > 0 ? numerator / active : 0;
+    }
+}
