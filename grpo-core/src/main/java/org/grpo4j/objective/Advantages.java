@@ -1,7 +1,10 @@
 package org.grpo4j.objective;
 
 import org.grpo4j.AdvantageScaling;
+import org.grpo4j.Checks;
 import org.grpo4j.GrpoConfig;
+import org.grpo4j.memory.DirectElements;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Group-relative advantages in double precision (N is small: per-group scalar math belongs in plain Java, not in
@@ -14,6 +17,23 @@ import org.grpo4j.GrpoConfig;
  */
 public final class Advantages {
     private Advantages() {
+    }
+
+    /**
+     * {@link #compute(double[], GrpoConfig)} on a vector, read and written directly for FLOAT and DOUBLE: what both
+     * objectives' {@code advantages} return.
+     *
+     * @param rewards {@code [N]} floating rewards, group-major
+     * @param config  group size, baseline, scaling and ε
+     * @return {@code [N]} advantages, a new array in the rewards' data type
+     * @throws IllegalArgumentException if an argument is null, {@code rewards} is not a floating vector, N is not a
+     *                                  positive multiple of the group size or a reward is not finite
+     */
+    public static INDArray compute(INDArray rewards, GrpoConfig config) {
+        Checks.notNull("rewards", rewards);
+        Checks.notNull("config", config);
+        ObjectiveChecks.checkVector("rewards", rewards, -1);
+        return DirectElements.array(compute(DirectElements.vector(rewards), config), rewards.dataType());
     }
 
     /**

@@ -1,6 +1,5 @@
 package org.grpo4j.objective;
 
-import org.grpo4j.Checks;
 import org.grpo4j.GrpoConfig;
 import org.grpo4j.GrpoObjective;
 import org.grpo4j.ImportanceLevel;
@@ -34,11 +33,7 @@ public final class Nd4jGrpoObjective implements GrpoObjective {
 
     @Override
     public INDArray advantages(INDArray rewards, GrpoConfig config) {
-        Checks.notNull("rewards", rewards);
-        Checks.notNull("config", config);
-        ObjectiveChecks.checkVector("rewards", rewards, -1);
-        double[] adv = Advantages.compute(rewards.toDoubleVector(), config);
-        return Nd4j.createFromArray(adv).castTo(rewards.dataType());
+        return Advantages.compute(rewards, config);
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.grpo4j.Checks;
 import org.grpo4j.GrpoConfig;
 import org.grpo4j.ObjectiveInput;
+import org.grpo4j.memory.DirectElements;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.conditions.Conditions;
@@ -101,7 +102,7 @@ final class ObjectiveChecks {
     }
 
     static double[] finiteVector(String name, INDArray v) {
-        double[] x = v.toDoubleVector();
+        double[] x = DirectElements.vector(v);
         for (int i = 0; i < x.length; i++) {
             if (!Double.isFinite(x[i])) {
                 throw new IllegalArgumentException(name + "[" + i + "] must be finite, was " + x[i]);

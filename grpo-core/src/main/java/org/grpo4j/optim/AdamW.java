@@ -32,8 +32,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * Hutter (2019), in the form of PyTorch's {@code torch.optim.AdamW}, so its hyper-parameters carry over. The
  * moments start at zero and have the shape and data type of their parameter.
  *
- * <p>Each parameter costs about a dozen whole-array ND4J ops (no per-element Java); the scalars (bias corrections,
- * clip factor) are computed in double. The gradient buffers serve as scratch space and hold zeros afterwards.
+ * <p>A plain row-major parameter (the library's own) is updated by one fused pass over its value, gradient and
+ * moments in plain Java ({@code FusedAdamWUpdate}, element arithmetic in double); a view falls back to about a
+ * dozen whole-array ND4J ops, using the gradient as scratch. The scalars (bias corrections, clip factor) are
+ * computed in double, and the gradient buffers hold zeros afterwards.
  * Arrays of data type FLOAT or DOUBLE, contiguous or views, are supported; the result is deterministic, so a run
  * resumed from {@link #state()} and the saved weights reproduces the uninterrupted run bit for bit.
  *
@@ -133,6 +135,10 @@ public final class AdamW {
             INDArray g = p.gradient();                                  // scratch from here on
             INDArray m = firstMoments.get(p.name());
             INDArray v = secondMoments.get(p.name());
+            if (FusedAdamWUpdate.applies(theta, g, m, v)) {
+                FusedAdamWUpdate.apply(theta, g, m, v, decay, beta1, beta2, clip, stepSize, epsHat);
+                continue;
+            }
             if (decay != 1) {
                 theta.muli(decay);                                      // decoupled weight decay
             }

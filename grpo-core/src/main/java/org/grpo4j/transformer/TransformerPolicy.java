@@ -178,7 +178,8 @@ public final class TransformerPolicy implements Policy {
      * {@inheritDoc}
      *
      * <p>Incremental decoding with a key/value cache: the prompts run once, then one new position per step for the
-     * whole batch until every completion has stopped. {@link Completion#logProbs()} holds the log-probability of
+     * whole batch until every completion has stopped (FLOAT models decode in plain Java, {@link JavaDecoder}; DOUBLE
+     * ones with ND4J, {@link IncrementalDecoder}; both equal an uncached forward pass). {@link Completion#logProbs()} holds the log-probability of
      * each chosen token under the filtered distribution of {@link TokenSampler#distribution}. A completion stops at
      * {@code eosToken} (included) or after {@code maxNewTokens} tokens ({@code truncated}).
      *
@@ -215,8 +216,9 @@ public final class TransformerPolicy implements Policy {
         if (n == 0) {
             return List.of();
         }
-        IncrementalDecoder decoder = new IncrementalDecoder(weights, config, copies, maxNew);
-        INDArray logits = decoder.prefill();
+        JavaDecoder fast = JavaDecoder.supports(config) ? new JavaDecoder(weights, config, copies, maxNew) : null;
+        IncrementalDecoder nd4j = fast == null ? new IncrementalDecoder(weights, config, copies, maxNew) : null;
+        float[] all = fast != null ? fast.prefill() : Tensors.toFloats(nd4j.prefill());   // [N, V]
         int[][] tokens = new int[n][maxNew];
         float[][] logProbs = new float[n][maxNew];
         int[] lengths = new int[n];
@@ -225,7 +227,6 @@ public final class TransformerPolicy implements Policy {
         int live = n;
         float[] row = new float[v];
         while (true) {
-            float[] all = Tensors.toFloats(logits);                                  // [N, V]
             int[] next = new int[n];
             for (int i = 0; i < n; i++) {
                 if (stopped[i]) {
@@ -249,7 +250,7 @@ public final class TransformerPolicy implements Policy {
             if (live == 0) {
                 break;
             }
-            logits = decoder.step(next);
+            all = fast != null ? fast.step(next, stopped) : Tensors.toFloats(nd4j.step(next));
         }
         List<Completion> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {

@@ -8,6 +8,7 @@ import org.grpo4j.Prompt;
 import org.grpo4j.SamplingConfig;
 import org.grpo4j.optim.AdamW;
 import org.grpo4j.train.GrpoTrainer;
+import org.grpo4j.train.PhaseTimeSummary;
 import org.grpo4j.train.TrainingListener;
 import org.grpo4j.transformer.TransformerPolicy;
 
@@ -64,7 +65,9 @@ public final class PretrainThenGrpo {
                 greedyBefore, heldOut.size());
 
         long t1 = System.nanoTime();
+        PhaseTimeSummary phases = new PhaseTimeSummary();
         try (GrpoTrainer trainer = new GrpoTrainer(config.grpo(), policy, verifier, grpoPrompts)) {
+            trainer.addListener(phases);
             for (TrainingListener l : listeners) {
                 trainer.addListener(l);
             }
@@ -76,6 +79,7 @@ public final class PretrainThenGrpo {
         double greedyAfter = Evaluation.meanReward(policy, heldOut, verifier, greedy, 1, evalRng.split());
         log.printf("reward after GRPO:  %.3f sampled, %.3f greedy (%d steps in %.1f s)%n", sampledAfter, greedyAfter,
                 config.grpo().steps(), grpoSeconds);
+        log.printf("GRPO time by phase: %s%n", phases.format());
         return new PretrainThenGrpoResult(finalLoss, sampledBefore, greedyBefore, sampledAfter, greedyAfter,
                 pretrainSeconds, grpoSeconds);
     }

@@ -35,8 +35,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsPrepend = ForkedJvm.JAVACPP_CACHE_UNDER_TARGET)
 public class GrpoObjectiveBenchmark {
-    /** Seed of every input. */
-    static final long SEED = 20240601L;
+    /** The seed of the inputs (shared with the kernel benchmark and the PyTorch peer). */
+    public static final long SEED = 20240601L;
 
     /**
      * The fixed-seed input of one shape, shared by {@link #evaluate} and {@link #baseline}.

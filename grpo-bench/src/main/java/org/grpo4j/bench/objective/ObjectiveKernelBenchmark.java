@@ -4,8 +4,9 @@ import java.util.concurrent.TimeUnit;
 import org.grpo4j.GrpoConfig;
 import org.grpo4j.GrpoObjective;
 import org.grpo4j.ObjectiveInput;
-import org.grpo4j.ObjectiveResult;
 import org.grpo4j.bench.ForkedJvm;
+import org.grpo4j.memory.Workspaces;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -58,12 +59,18 @@ public class ObjectiveKernelBenchmark {
     }
 
     /**
-     * One evaluation.
+     * One evaluation inside a reused ND4J workspace, as {@code GrpoTrainer} runs the objective (its outputs are
+     * carved from the workspace instead of freshly allocated off-heap memory).
      *
-     * @return the loss, gradient, advantages and metrics
+     * @return the loss (the gradient, advantages and metrics are computed but live only in the workspace)
      */
     @Benchmark
-    public ObjectiveResult evaluate() {
-        return objective.evaluate(input, config);
+    public double evaluate() {
+        try (MemoryWorkspace ws = Workspaces.step(WORKSPACE)) {
+            return objective.evaluate(input, config).loss();
+        }
     }
+
+    /** The workspace of {@link #evaluate}. */
+    static final String WORKSPACE = "grpo4j-bench-objective";
 }

@@ -36,8 +36,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 @Fork(value = 1, jvmArgsPrepend = ForkedJvm.JAVACPP_CACHE_UNDER_TARGET)
 @State(Scope.Benchmark)
 public class AdamWBenchmark {
-    /** Seed of the parameters and gradients. */
-    static final long SEED = 20240603L;
+    /** The seed of the parameters and gradients (shared with the PyTorch peer). */
+    public static final long SEED = 20240603L;
 
     /** Which parameter set. */
     @Param

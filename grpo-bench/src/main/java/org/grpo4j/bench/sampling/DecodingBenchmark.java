@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.grpo4j.SamplingConfig;
 import org.grpo4j.bench.ForkedJvm;
+import org.grpo4j.bench.TokenCounter;
 import org.grpo4j.sampling.TokenSampler;
 import org.grpo4j.transformer.FullForward;
 import org.grpo4j.transformer.MlpActivation;
@@ -14,7 +15,6 @@ import org.grpo4j.transformer.PositionEncoding;
 import org.grpo4j.transformer.TransformerConfig;
 import org.grpo4j.transformer.TransformerPolicy;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -57,19 +57,6 @@ public class DecodingBenchmark {
     SamplingConfig sampling;
     SplittableRandom rng;
 
-    /** Tokens generated, reported by JMH as a rate. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.EVENTS)
-    public static class Tokens {
-        /** Tokens of the calls in the iteration. */
-        public long tokens;
-
-        /** Clears the count at the start of each iteration. */
-        @Setup(Level.Iteration)
-        public void clear() {
-            tokens = 0;
-        }
-    }
 
     /** Builds the model and the prompts once per trial. */
     @Setup(Level.Trial)
@@ -98,7 +85,7 @@ public class DecodingBenchmark {
      * @return the sampled tokens
      */
     @Benchmark
-    public Object decode(Tokens tokens) {
+    public Object decode(TokenCounter tokens) {
         tokens.tokens += (long) groupSize * NEW_TOKENS;
         return switch (mode) {
             case KV_CACHE -> policy.sample(prompts, sampling, rng);

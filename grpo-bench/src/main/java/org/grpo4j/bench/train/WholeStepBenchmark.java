@@ -4,11 +4,11 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.grpo4j.Prompt;
 import org.grpo4j.bench.ForkedJvm;
+import org.grpo4j.bench.TokenCounter;
 import org.grpo4j.optim.AdamW;
 import org.grpo4j.tasks.Pretraining;
 import org.grpo4j.train.GrpoTrainer;
 import org.grpo4j.transformer.TransformerPolicy;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -42,7 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class WholeStepBenchmark {
     /** Seed of the data and the weights. */
-    static final long SEED = 11L;
+    public static final long SEED = 11L;
 
     /** The model and batch size. */
     @Param
@@ -55,19 +55,6 @@ public class WholeStepBenchmark {
     GrpoTrainer trainer;
     double tokensPerPretrainStep;
 
-    /** Tokens processed, reported by JMH as a rate. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.EVENTS)
-    public static class Tokens {
-        /** Tokens of the steps run in the iteration. */
-        public long tokens;
-
-        /** Clears the count at the start of each iteration. */
-        @Setup(Level.Iteration)
-        public void clear() {
-            tokens = 0;
-        }
-    }
 
     /** Builds the model, the data, the optimiser and the trainer once per trial. */
     @Setup(Level.Trial)
@@ -97,7 +84,7 @@ public class WholeStepBenchmark {
      * @return the step's reward
      */
     @Benchmark
-    public double grpoStep(Tokens tokens) {
+    public double grpoStep(TokenCounter tokens) {
         var m = trainer.step();
         tokens.tokens += (long) m.get("num_tokens");
         return m.get("reward");
@@ -110,7 +97,7 @@ public class WholeStepBenchmark {
      * @return its loss
      */
     @Benchmark
-    public double pretrainStep(Tokens tokens) {
+    public double pretrainStep(TokenCounter tokens) {
         tokens.tokens += Math.round(tokensPerPretrainStep);
         return Pretraining.run(policy, fixture.pretraining(), 1, fixture.pretrainBatch(), pretrainOptimizer, rng)[0];
     }

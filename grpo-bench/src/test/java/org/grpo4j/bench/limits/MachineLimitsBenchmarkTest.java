@@ -22,9 +22,10 @@ class MachineLimitsBenchmarkTest {
     @Test
     void theStreamSizesStraddleTheCaches() {
         assertEquals(256 * 1024, 4 * StreamSize.L2_256KIB.floats());
-        assertEquals(64 * 1024 * 1024, 4 * StreamSize.DRAM_64MIB.floats());
-        MachineLimitsBenchmark.Streams s = streams(StreamSize.DRAM_64MIB);
-        assertEquals(StreamSize.DRAM_64MIB.floats(), s.a.length);
+        assertEquals(64 * 1024 * 1024, 4 * StreamSize.L3_64MIB.floats());
+        assertEquals(1L << 30, 4L * StreamSize.DRAM_1GIB.floats());
+        MachineLimitsBenchmark.Streams s = streams(StreamSize.L3_64MIB);
+        assertEquals(StreamSize.L3_64MIB.floats(), s.a.length);
     }
 
     @Test

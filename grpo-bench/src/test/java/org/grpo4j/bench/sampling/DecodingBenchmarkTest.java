@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.grpo4j.Completion;
+import org.grpo4j.bench.TokenCounter;
 import org.grpo4j.transformer.FullForward;
 import org.grpo4j.transformer.TransformerConfig;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class DecodingBenchmarkTest {
     @Test
     void cachedDecodingGeneratesSixtyFourTokensPerCompletion() {
         DecodingBenchmark b = bench(DecodingMode.KV_CACHE);
-        DecodingBenchmark.Tokens tokens = new DecodingBenchmark.Tokens();
+        TokenCounter tokens = new TokenCounter();
         tokens.clear();
         @SuppressWarnings("unchecked")
         List<Completion> out = (List<Completion>) b.decode(tokens);
@@ -47,7 +48,7 @@ class DecodingBenchmarkTest {
     @Test
     void recomputedDecodingAppendsSixtyFourTokensToEachPrompt() {
         DecodingBenchmark b = bench(DecodingMode.RECOMPUTE);
-        DecodingBenchmark.Tokens tokens = new DecodingBenchmark.Tokens();
+        TokenCounter tokens = new TokenCounter();
         tokens.clear();
         @SuppressWarnings("unchecked")
         List<int[]> out = (List<int[]>) b.decode(tokens);

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.grpo4j.bench.TokenCounter;
 import org.grpo4j.bench.objective.ObjectiveImplementation;
 import org.grpo4j.transformer.TransformerConfig;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class WholeStepBenchmarkTest {
             b.size = size;
             b.setUp();
             try {
-                WholeStepBenchmark.Tokens tokens = new WholeStepBenchmark.Tokens();
+                TokenCounter tokens = new TokenCounter();
                 tokens.clear();
                 double reward = b.grpoStep(tokens);
                 assertTrue(reward >= 0 && reward <= 1, size + " reward " + reward);

@@ -1,0 +1,213 @@
+package org.grpo4j.bench.pytorch;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.norm.LayerNorm;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.ParameterTracker;
+import java.util.ArrayList;
+import java.util.List;
+import org.grpo4j.Parameter;
+import org.grpo4j.optim.AdamVariant;
+import org.grpo4j.optim.OptimizerConfig;
+import org.grpo4j.transformer.PositionEncoding;
+import org.grpo4j.transformer.TransformerConfig;
+import org.grpo4j.transformer.TransformerPolicy;
+
+/**
+ * grpo4j's pre-LayerNorm GPT ({@code TransformerPolicy} with learned positions: token and position embeddings,
+ * per block LN → fused QKV → causal softmax attention → W_o, LN → W1 → GELU ({@code z·σ(1.702 z)}) → W2, both residual; final LN and an
+ * untied head, no linear biases) written with DJL's PyTorch NDArrays, initialised from a grpo4j policy's weights,
+ * and its supervised step: masked mean cross-entropy of the target tokens, autograd, global-norm clipping and
+ * DJL's AdamW.
+ */
+public final class TorchTransformer implements AutoCloseable {
+    /** grpo4j's GELU, {@code z · σ(1.702 z)}, so both sides compute the same function. */
+    private static final float GELU_SLOPE = 1.702f;
+
+    private final Engine engine;
+    private final NDManager manager;
+    private final TransformerConfig c;
+    private final List<String> names = new ArrayList<>();
+    private final List<NDArray> params = new ArrayList<>();
+    private final Optimizer optimizer;
+    private final double maxGradNorm;
+    private final NDArray causal;
+
+    /**
+     * Copies a policy's weights.
+     *
+     * @param policy    a grpo4j policy with learned positions
+     * @param optimizer the AdamW settings (variant ADAMW), its learning-rate schedule included
+     * @throws IllegalArgumentException if the policy uses rotary positions or the optimiser is not AdamW
+     */
+    public TorchTransformer(TransformerPolicy policy, OptimizerConfig optimizer) {
+        c = policy.config();
+        if (c.positionEncoding() != PositionEncoding.LEARNED) {
+            throw new IllegalArgumentException("the PyTorch peer has learned positions only, was "
+                    + c.positionEncoding());
+        }
+        if (optimizer.variant() != AdamVariant.ADAMW) {
+            throw new IllegalArgumentException("the PyTorch peer runs AdamW, optimizer variant was "
+                    + optimizer.variant());
+        }
+        engine = Torch.engine();
+        manager = engine.newBaseManager();
+        for (Parameter p : policy.parameters()) {
+            NDArray a = Torch.copy(manager, p.value());
+            a.setRequiresGradient(true);
+            names.add(p.name());
+            params.add(a);
+        }
+        // DJL counts updates from 1, grpo4j's schedule from 0
+        ParameterTracker schedule = (id, update) -> (float) optimizer.learningRateAt(update - 1L);
+        this.optimizer = Optimizer.adamW().optLearningRateTracker(schedule)
+                .optBeta1((float) optimizer.beta1()).optBeta2((float) optimizer.beta2())
+                .optEpsilon((float) optimizer.epsilon()).optWeightDecays((float) optimizer.weightDecay()).build();
+        maxGradNorm = optimizer.maxGradNorm();
+        int t = c.contextLength();
+        float[] upper = new float[t * t];
+        for (int q = 0; q < t; q++) {
+            for (int k = q + 1; k < t; k++) {
+                upper[q * t + k] = -1e9f;
+            }
+        }
+        causal = manager.create(upper, new Shape(t, t));                                 // [C, C] additive
+    }
+
+    /** @return the number of weights */
+    public long parameterCount() {
+        long n = 0;
+        for (NDArray p : params) {
+            n += p.size();
+        }
+        return n;
+    }
+
+    /**
+     * The parameters, in grpo4j's order.
+     *
+     * @return the live arrays
+     */
+    public List<NDArray> parameters() {
+        return params;
+    }
+
+    /**
+     * One supervised step on a right-padded batch.
+     *
+     * @param inputs {@code [N, T]} token ids (int64) of {@code prompt ++ target[0 .. −1]}
+     * @param labels {@code [N, T]} the next token at each position
+     * @param mask   {@code [N, T]} 1 where the label is a target token
+     * @return the loss before the update
+     */
+    public double step(long[][] inputs, long[][] labels, float[][] mask) {
+        try (NDManager step = manager.newSubManager()) {
+            NDArray x = step.create(inputs);
+            NDArray y = step.create(labels);
+            NDArray m = step.create(mask);
+            double loss;
+            try (GradientCollector gc = engine.newGradientCollector()) {
+                NDArray l = loss(x, y, m);
+                gc.backward(l);
+                loss = l.getFloat();
+            }
+            clipAndUpdate();
+            return loss;
+        }
+    }
+
+    /**
+     * The masked mean negative log-likelihood.
+     *
+     * @param x {@code [N, T]} int64 inputs
+     * @param y {@code [N, T]} int64 labels
+     * @param m {@code [N, T]} float mask
+     * @return a scalar
+     */
+    NDArray loss(NDArray x, NDArray y, NDArray m) {
+        long n = x.getShape().get(0);
+        long t = x.getShape().get(1);
+        int d = c.modelWidth();
+        int heads = c.heads();
+        int dh = d / heads;
+        int k = 0;
+        NDArray tok = params.get(k++);
+        NDArray pos = params.get(k++);
+        NDArray h = tok.get(new NDIndex("{}", x.flatten())).reshape(n, t, d)
+                .add(pos.get(new NDIndex(":{}", t)));                                       // [N, T, D]
+        NDArray mask = causal.get(new NDIndex(":{}, :{}", t, t));
+        Shape dShape = new Shape(d);
+        for (int layer = 0; layer < c.layers(); layer++) {
+            NDArray g1 = params.get(k++);
+            NDArray b1 = params.get(k++);
+            NDArray wqkv = params.get(k++);
+            NDArray wo = params.get(k++);
+            NDArray g2 = params.get(k++);
+            NDArray b2 = params.get(k++);
+            NDArray w1 = params.get(k++);
+            NDArray w2 = params.get(k++);
+            NDArray a = LayerNorm.layerNorm(h, dShape, g1, b1, 1e-5f).singletonOrThrow();
+            NDArray qkv = a.matMul(wqkv).reshape(n, t, 3, heads, dh).transpose(2, 0, 3, 1, 4); // [3, N, H, T, dh]
+            NDList parts = qkv.split(3, 0);
+            NDArray q = parts.get(0).squeeze(0);
+            NDArray kk = parts.get(1).squeeze(0);
+            NDArray v = parts.get(2).squeeze(0);
+            NDArray scores = q.matMul(kk.transpose(0, 1, 3, 2)).mul((float) (1.0 / Math.sqrt(dh))).add(mask);
+            NDArray ctx = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(n, t, d);
+            h = h.add(ctx.matMul(wo));
+            NDArray b = LayerNorm.layerNorm(h, dShape, g2, b2, 1e-5f).singletonOrThrow();
+            NDArray z = b.matMul(w1);
+            h = h.add(z.mul(Activation.sigmoid(z.mul(GELU_SLOPE))).matMul(w2));             // grpo4j's GELU
+        }
+        NDArray gf = params.get(k++);
+        NDArray bf = params.get(k++);
+        NDArray head = params.get(k);
+        NDArray logp = LayerNorm.layerNorm(h, dShape, gf, bf, 1e-5f).singletonOrThrow().matMul(head)
+                .logSoftmax(-1);                                                            // [N, T, V]
+        NDArray taken = logp.gather(y.expandDims(-1), -1).squeeze(-1);                   // [N, T]
+        return taken.mul(m).sum().neg().div(m.sum());
+    }
+
+    private void clipAndUpdate() {
+        double sq = 0;
+        List<NDArray> grads = new ArrayList<>(params.size());
+        for (NDArray p : params) {
+            NDArray g = p.getGradient();
+            grads.add(g);
+            sq += g.square().sum().getFloat();
+        }
+        double norm = Math.sqrt(sq);
+        if (norm > maxGradNorm) {
+            float scale = (float) (maxGradNorm / (norm + 1e-6));
+            for (NDArray g : grads) {
+                g.muli(scale);
+            }
+        }
+        for (int i = 0; i < params.size(); i++) {
+            optimizer.update(names.get(i), params.get(i), grads.get(i));
+            grads.get(i).muli(0f);   // autograd accumulates: zero_grad() before the next backward
+        }
+    }
+
+    /**
+     * The float32 value of a parameter, for tests.
+     *
+     * @param i its index
+     * @return its values, row-major
+     */
+    float[] values(int i) {
+        return params.get(i).toFloatArray();
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
