@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -17,11 +18,14 @@ import net.jqwik.api.Tuple.Tuple2;
 import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.statistics.Statistics;
+import org.grpo4j.AdvantageBaseline;
 import org.grpo4j.AdvantageScaling;
 import org.grpo4j.Completion;
 import org.grpo4j.GrpoConfig;
 import org.grpo4j.GrpoObjective;
+import org.grpo4j.ImportanceLevel;
 import org.grpo4j.KlEstimator;
+import org.grpo4j.LossAggregation;
 import org.grpo4j.Policy;
 import org.grpo4j.Prompt;
 import org.grpo4j.RewardVerifier;
@@ -399,9 +403,13 @@ public interface ReweightingContract {
     /**
      * (6) Iterated exact GRPO (SGD on the logits with the exact expected gradient, from the reference) converges to
      * the fixed point {@link FixedPoints#solve} derives for its KL estimator, advantage scaling and baseline: within
-     * 800 steps of size 2 (in units of the aggregation factor) the policy is within 1e-8 of the fixed point and the
-     * stationarity residual is below 1e-6. The cases keep the fixed point's success probability in [0.05, 0.95] and
-     * one supported output per reward class, where this takes at most a few hundred steps: near saturation the
+     * 2000 steps the policy is within 1e-8 of the fixed point and the stationarity residual is below 1e-6. The step
+     * is {@code 2/(β + h_max)} in units of the aggregation factor ({@code h_max} =
+     * {@link ExpectedAdvantage#binaryScaleBound}), under the stability limit {@code 2/λ} of the linearised update:
+     * a fixed step of 2 overshoots when β and the advantage gap are large, and the iterates then alternate around
+     * the fixed point, contracting by 0.98 a step (G = 2, leave-one-out, β = 1.79) or not at all. With this step,
+     * 400 tries needed at most 702 steps (median 98). The cases keep the fixed point's success probability in
+     * [0.05, 0.95] and one supported output per reward class, where convergence is that fast: near saturation the
      * class mass converges at a rate proportional to {@code β·p(1 − p)} per step, and the split inside a class of
      * several outputs recovers from GRPO's transient sharpening at the rate of
      * {@link #withinAClassTheSplitRelaxesAtTheDerivedRate}, proportional under k3 to the class's base mass — too
@@ -417,12 +425,13 @@ public interface ReweightingContract {
         double[] ref = c.reference()[0];
         double[] r = c.rewards()[0];
         FixedPoint target = FixedPoints.solve(config, ref, r);
-        double lr = 2.0 / ExactGrpo.aggregationFactor(config, 1);
+        double lr = 2.0 / (config.beta() + ExpectedAdvantage.binaryScaleBound(config))
+                / ExactGrpo.aggregationFactor(config, 1);
         double[] fp = target.probabilities();
         TabularPolicy pi = reference.copy();
         int steps = 0;
         double distance = distance(pi.rowProbabilities(0), fp);
-        while (distance > 1e-10 && steps < 800) {
+        while (distance > 1e-10 && steps < 2000) {
             pi = ExactGrpo.step(pi, reference, c.rewards(), config, objective(), GroupEnumeration.MULTISET,
                     ExactGrpo.defaultEvaluation(config), lr);
             distance = distance(pi.rowProbabilities(0), fp);
@@ -433,8 +442,24 @@ public interface ReweightingContract {
                 + " steps\n" + c);
         assertTrue(residual <= 1e-6, "stationarity residual " + residual + " after " + steps + " steps\n" + c);
         Statistics.label("kind").collect(target.kind());
-        Statistics.label("steps to within 1e-10").collect(steps <= 100 ? "≤ 100" : steps <= 300 ? "≤ 300" : "> 300");
+        Statistics.label("steps to within 1e-10").collect(steps <= 100 ? "≤ 100" : steps <= 500 ? "≤ 500" : "> 500");
         Statistics.label("G = 2").collect(config.groupSize() == 2);
+    }
+
+    /**
+     * (6) The case a fixed step of 2 left 1.5e-8 from its fixed point after 800 steps (a CI failure): G = 2,
+     * leave-one-out, β = 1.79, k3. With the property's step it converges.
+     */
+    @Example
+    default void theOvershootingCaseConvergesWithTheStableStep() {
+        GrpoConfig config = GrpoConfig.defaults().toBuilder().groupSize(2)
+                .advantageBaseline(AdvantageBaseline.LEAVE_ONE_OUT).advantageScaling(AdvantageScaling.GROUP_STD)
+                .advantageEpsilon(1e-4).importanceLevel(ImportanceLevel.TOKEN).epsilonLow(3e-4).epsilonHigh(0.2)
+                .klEstimator(KlEstimator.K3).beta(1.791958).lossAggregation(LossAggregation.TOKEN_MEAN)
+                .maxCompletionLength(17).build();
+        double[][] reference = {{0.6, 0, 0, 0.4}};
+        iteratedExactGrpoConvergesToTheFixedPointOfItsEstimatorAndScaling(
+                new TabularCase(config, reference, new double[][] {{0, 0, 1, 1}}, reference));
     }
 
     /**
