@@ -1,6 +1,7 @@
 package org.grpo4j.io;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -53,6 +55,12 @@ public record TensorArchive(Map<String, String> metadata, Map<String, INDArray> 
 
     /** The largest rank a tensor may have: the format stores the rank in one unsigned byte. */
     public static final int MAX_RANK = 255;
+
+    /**
+     * The largest archive, in bytes, this class writes or reads: the format is decoded from one Java array, so an
+     * archive is at most {@code Integer.MAX_VALUE - 8} bytes (the largest array every JVM allocates).
+     */
+    public static final long MAX_BYTES = Integer.MAX_VALUE - 8;
 
     private static final byte[] MAGIC = {(byte) 0x89, 'G', 'R', 'P', 'O', '4', 'J', 0x0A};
 
@@ -154,11 +162,29 @@ public record TensorArchive(Map<String, String> metadata, Map<String, INDArray> 
      * @return the archive; its tensors are new arrays
      * @throws IOException if the file cannot be read, is not a grpo4j tensor archive (bad magic), has a version
      *                     other than {@value #VERSION}, is truncated, fails its checksum or is malformed; the message
-     *                     names the file and the problem
+     *                     names the file and the problem; also, before anything is allocated, if the path is not a
+     *                     regular file (a directory, a device such as {@code /dev/zero}, a pipe) or the file is larger
+     *                     than {@link #MAX_BYTES}
+     * @throws java.nio.file.NoSuchFileException if the file does not exist
      */
     public static TensorArchive read(Path path) throws IOException {
         Checks.notNull("path", path);
-        byte[] bytes = Files.readAllBytes(path);
+        BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+        if (!attributes.isRegularFile()) {
+            throw new IOException(path + ": not a regular file; a tensor archive is read only from a regular file");
+        }
+        if (attributes.size() > MAX_BYTES) {
+            throw new IOException(path + ": " + attributes.size() + " bytes, more than the format's limit of "
+                    + MAX_BYTES + " bytes; not a tensor archive grpo4j wrote");
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(path)) {
+            // one byte more than the size seen, so a file that grew meanwhile is caught rather than truncated
+            bytes = in.readNBytes((int) Math.min(MAX_BYTES, attributes.size() + 1));
+        }
+        if (bytes.length > attributes.size()) {
+            throw new IOException(path + ": grew while it was read (" + attributes.size() + " bytes when opened)");
+        }
         try {
             return decode(bytes);
         } catch (FormatException e) {
@@ -234,7 +260,7 @@ public record TensorArchive(Map<String, String> metadata, Map<String, INDArray> 
      * Encodes this archive as the bytes of a file.
      *
      * @return the bytes, checksum included
-     * @throws IllegalArgumentException if the archive would be larger than {@code Integer.MAX_VALUE - 8} bytes
+     * @throws IllegalArgumentException if the archive would be larger than {@link #MAX_BYTES} bytes
      */
     public byte[] encode() {
         long size = MAGIC.length + 4L + 4 + 4 + 4;
@@ -246,8 +272,9 @@ public record TensorArchive(Map<String, String> metadata, Map<String, INDArray> 
             INDArray a = e.getValue();
             size += 4L + utf8(utf, e.getKey()).length + 2 + 8L * a.rank() + a.length() * a.dataType().width();
         }
-        if (size > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("archive of " + size + " bytes is too large (limit 2 GiB)");
+        if (size > MAX_BYTES) {
+            throw new IllegalArgumentException("archive of " + size + " bytes is larger than the format's limit of "
+                    + MAX_BYTES + " bytes");
         }
         ByteBuffer out = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
         out.put(MAGIC).putInt(VERSION).putInt(metadata.size());

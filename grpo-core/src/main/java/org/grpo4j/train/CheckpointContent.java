@@ -24,14 +24,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param policy         the policy's values, one per {@code Policy.parameters()} entry, in that order
  * @param reference      the reference's values in the same way, or null for a trainer without a reference
  * @param optimizerState the optimiser's update count and moments, in parameter order
+ * @param threads        the writer's compute thread count as recorded, or null for a checkpoint without it
  */
-record CheckpointContent(int step, List<INDArray> policy, List<INDArray> reference, OptimizerState optimizerState) {
+record CheckpointContent(int step, List<INDArray> policy, List<INDArray> reference, OptimizerState optimizerState,
+                         String threads) {
     static final String FORMAT = "format";
     static final String VERSION = "version";
     static final String STEP = "step";
     static final String SEED = "seed";
     static final String CONFIG = "config";
     static final String OPTIMIZER_STEP = "optimizer.step";
+    /** The writer's {@link ComputeThreads#current()}; absent in checkpoints written before it was recorded. */
+    static final String THREADS = "threads";
     static final String POLICY = "policy/";
     static final String REFERENCE = "reference/";
     static final String FIRST_MOMENTS = "optimizer/m/";
@@ -122,7 +126,7 @@ record CheckpointContent(int step, List<INDArray> policy, List<INDArray> referen
             throw new IllegalArgumentException("checkpoint " + file + ": invalid optimiser state: " + e.getMessage(),
                     e);
         }
-        return new CheckpointContent(step, policyValues, referenceValues, state);
+        return new CheckpointContent(step, policyValues, referenceValues, state, meta.get(THREADS));
     }
 
     /**

@@ -71,6 +71,7 @@ public final class GrpoTrainer implements AutoCloseable {
     private final Policy reference;
     private final List<Prompt> prompts;
     private final GrpoObjective objective;
+    private static final System.Logger LOG = System.getLogger(GrpoTrainer.class.getName());
     private final VerifierRunner verifiers;
     private final GroupSampler sampler;
     private final AdamW optimizer;
@@ -78,6 +79,7 @@ public final class GrpoTrainer implements AutoCloseable {
     /** Every intermediate array of a step lives in one reused workspace when the policy allows it. */
     private final boolean useWorkspace;
     private int completedSteps;
+    private List<String> resumeWarnings = List.of();
 
     /**
      * A trainer with the default objective, {@link FusedGrpoObjective} (the same function as the ND4J one, faster).
@@ -120,6 +122,9 @@ public final class GrpoTrainer implements AutoCloseable {
                 ? new DynamicGroupSampler(independent, verifiers, config.maxExtraSamplingRounds()) : independent;
         this.optimizer = AdamW.create(config.optimizer());
         this.useWorkspace = policy.supportsWorkspaces() && (reference == null || reference.supportsWorkspaces());
+        if (config.checkpointDir() != null) {
+            StaleCheckpointFiles.delete(config.checkpointDir());
+        }
     }
 
     /**
@@ -272,6 +277,7 @@ public final class GrpoTrainer implements AutoCloseable {
         meta.put(CheckpointContent.VERSION, Integer.toString(CHECKPOINT_VERSION));
         meta.put(CheckpointContent.STEP, Integer.toString(completedSteps));
         meta.put(CheckpointContent.SEED, Long.toString(config.seed()));
+        meta.put(CheckpointContent.THREADS, Integer.toString(ComputeThreads.current()));
         meta.put(CheckpointContent.CONFIG, config.toString());
         Map<String, INDArray> tensors = new LinkedHashMap<>();
         for (Parameter p : policy.parameters()) {
@@ -334,6 +340,34 @@ public final class GrpoTrainer implements AutoCloseable {
         }
         optimizer.restore(c.optimizerState());
         completedSteps = c.step();
+        resumeWarnings = threadWarning(c.threads(), file);
+        resumeWarnings.forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
+    }
+
+    /**
+     * What the last {@link #restore(Path)} found that makes the resumed run differ from an uninterrupted one while
+     * still being a valid continuation: today, a compute thread count ({@link ComputeThreads}) other than the one
+     * the checkpoint was written with, or a checkpoint that did not record it. Each warning is also logged
+     * ({@link System.Logger}, level WARNING).
+     *
+     * @return the warnings, empty when nothing was restored or nothing differs
+     */
+    public List<String> resumeWarnings() {
+        return resumeWarnings;
+    }
+
+    static List<String> threadWarning(String recorded, Path file) {
+        String now = Integer.toString(ComputeThreads.current());
+        if (recorded == null) {
+            return List.of("checkpoint " + file + " does not record its compute thread count; this run uses " + now
+                    + ": if the count differs, the resumed run is not bit-identical to an uninterrupted one");
+        }
+        if (!recorded.equals(now)) {
+            return List.of("checkpoint " + file + " was written with " + recorded + " compute threads, this run "
+                    + "uses " + now + " (OMP_NUM_THREADS): it continues the run correctly but not bit-identically to"
+                    + " an uninterrupted run with " + recorded + "; set OMP_NUM_THREADS=" + recorded + " for that");
+        }
+        return List.of();
     }
 
     @Override
@@ -461,6 +495,7 @@ public final class GrpoTrainer implements AutoCloseable {
         m.put("num_tokens", (double) tokens);
         m.put("tokens_per_second", tokens / Math.max(1e-9, seconds));
         m.put("step_seconds", seconds);
+        m.put("system/compute_threads", (double) ComputeThreads.current());
         return m;
     }
 

@@ -307,6 +307,35 @@ class TensorArchiveTest {
     // rejections
 
     @Test
+    void aDirectoryIsRefusedAsNotARegularFile(@TempDir Path dir) {
+        IOException e = assertThrows(IOException.class, () -> TensorArchive.read(dir));
+        assertEquals(dir + ": not a regular file; a tensor archive is read only from a regular file", e.getMessage());
+    }
+
+    @Test
+    void anEndlessDeviceIsRefusedBeforeAnythingIsRead() {
+        Path zero = Path.of("/dev/zero");
+        assumeTrue(Files.exists(zero), "needs /dev/zero");
+        // before the check this read until the heap was exhausted
+        IOException e = assertThrows(IOException.class, () -> TensorArchive.read(zero));
+        assertEquals("/dev/zero: not a regular file; a tensor archive is read only from a regular file",
+                e.getMessage());
+    }
+
+    @Test
+    void aFileLargerThanTheFormatAllowsIsRefusedBeforeAllocating(@TempDir Path dir) throws IOException {
+        Path big = dir.resolve("big.grpo4j");
+        long size = 3L << 30;
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(size); // sparse: no disk space used
+        }
+        // before the check this threw OutOfMemoryError without naming the file
+        IOException e = assertThrows(IOException.class, () -> TensorArchive.read(big));
+        assertEquals(big + ": " + size + " bytes, more than the format's limit of " + TensorArchive.MAX_BYTES
+                + " bytes; not a tensor archive grpo4j wrote", e.getMessage());
+    }
+
+    @Test
     void somethingElseIsRejectedForItsMagic() {
         assertMessage("not a grpo4j tensor archive: bad magic 0x, expected 0x894752504f344a0a",
                 rejected(new byte[0]));

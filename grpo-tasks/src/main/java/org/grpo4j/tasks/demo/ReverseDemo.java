@@ -20,7 +20,9 @@ public final class ReverseDemo {
      * Runs the demo.
      *
      * @param args {@code key=value} pairs, see the class comment
-     * @throws IllegalArgumentException if an argument is not {@code key=value} with a known key and an integer value
+     * @throws IllegalArgumentException if an argument is not {@code key=value} with a known key and an integer value,
+     *                                  or a step count is negative or larger than {@link Integer#MAX_VALUE}; the
+     *                                  message names the argument and the value
      */
     public static void main(String[] args) {
         PretrainThenGrpoConfig config = PretrainThenGrpoConfig.defaults();
@@ -44,8 +46,8 @@ public final class ReverseDemo {
                 }
                 switch (parts[0]) {
                     case "seed" -> seed = value;
-                    case "pretrainSteps" -> pretrain = Math.toIntExact(value);
-                    case "grpoSteps" -> grpo = Math.toIntExact(value);
+                    case "pretrainSteps" -> pretrain = steps(parts[0], value);
+                    case "grpoSteps" -> grpo = steps(parts[0], value);
                     default -> throw new IllegalArgumentException("unknown argument '" + parts[0]
                             + "'; known: seed, pretrainSteps, grpoSteps");
                 }
@@ -56,5 +58,13 @@ public final class ReverseDemo {
                 new ConsoleProgressBar(out));
         out.printf("exact-match reward: before %.3f, after %.3f (greedy %.3f -> %.3f)%n", r.sampledBefore(),
                 r.sampledAfter(), r.greedyBefore(), r.greedyAfter());
+    }
+
+    private static int steps(String name, long value) {
+        if (value < 0 || value > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(name + " must be an integer in [0, " + Integer.MAX_VALUE + "], was "
+                    + value);
+        }
+        return (int) value;
     }
 }

@@ -17,4 +17,15 @@ class ReverseDemoTest {
                 assertThrows(IllegalArgumentException.class,
                         () -> ReverseDemo.main(new String[] {"speed=1"})).getMessage());
     }
+
+    @Test
+    void aStepCountOutsideIntIsRejectedByName() {
+        // before: ArithmeticException "integer overflow", naming nothing
+        assertEquals("grpoSteps must be an integer in [0, 2147483647], was 99999999999",
+                assertThrows(IllegalArgumentException.class,
+                        () -> ReverseDemo.main(new String[] {"grpoSteps=99999999999"})).getMessage());
+        assertEquals("pretrainSteps must be an integer in [0, 2147483647], was -1",
+                assertThrows(IllegalArgumentException.class,
+                        () -> ReverseDemo.main(new String[] {"pretrainSteps=-1"})).getMessage());
+    }
 }

@@ -132,7 +132,8 @@ public final class StudyCommand implements Callable<Integer> {
      * @param stdout table and claims
      * @param stderr progress and errors
      * @param args   the options
-     * @return the exit status: 0 done, 1 failed, 2 bad options
+     * @return the exit status: 0 done, 1 failed, 2 bad options (unparsable, or a value out of its range; the message
+     *     names the option and the value)
      */
     public static int execute(PrintStream stdout, PrintStream stderr, String... args) {
         CommandLine cli = new CommandLine(new StudyCommand(stdout, stderr));
@@ -156,7 +157,7 @@ public final class StudyCommand implements Callable<Integer> {
         DatasetSizes sizes = new DatasetSizes(or(pretrainExamples, d.sizes().pretrainExamples()),
                 d.sizes().grpoPrompts(), or(evalPrompts, d.sizes().evalPrompts()));
         int shortH = or(shortSteps, d.shortSteps());
-        int longH = longSteps != null ? longSteps : Math.max(shortH, d.longSteps() * shortH / d.shortSteps());
+        int longH = longSteps != null ? longSteps : scaledLongHorizon(shortH, d);
         return new StudyPlan(mode, or(axes, d.axes()), or(oodFractions, d.oodFractions()), or(seeds, d.seeds()),
                 or(lengthEncodings, d.lengthEncodings()), sizes, or(layers, d.layers()), d.heads(),
                 or(width, d.width()), or(pretrainSteps, d.pretrainSteps()), or(pretrainBatch, d.pretrainBatch()),
@@ -166,9 +167,27 @@ public final class StudyCommand implements Callable<Integer> {
                 or(gainThreshold, d.gainThreshold()), or(threads, d.threads()));
     }
 
+    /** The mode's long horizon scaled to a given short one, refusing one that does not fit an int. */
+    private static int scaledLongHorizon(int shortH, StudyPlan d) {
+        long scaled = Math.max(shortH, (long) d.longSteps() * shortH / d.shortSteps());
+        if (scaled > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("--short-steps " + shortH + " makes the long horizon " + scaled
+                    + " steps (" + d.longSteps() + "/" + d.shortSteps() + " of it), more than " + Integer.MAX_VALUE
+                    + "; give --long-steps too");
+        }
+        return (int) scaled;
+    }
+
     @Override
     public Integer call() {
-        StudyPlan plan = plan();
+        StudyPlan plan;
+        try {
+            plan = plan();
+        } catch (IllegalArgumentException e) {
+            stderr.println("grpo4j-study: " + e.getMessage());
+            stderr.println("run with --help for the options");
+            return 2;
+        }
         Path folder = out != null ? out : Path.of("target", "study", mode.name().toLowerCase(Locale.ROOT));
         stderr.printf(Locale.ROOT, "grpo4j-study: %s mode, %d cells, output in %s%n",
                 mode.name().toLowerCase(Locale.ROOT), plan.cells().size(), folder.toAbsolutePath());

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import org.grpo4j.tasks.study.CellResult;
 import org.grpo4j.tasks.study.StudyPlan;
+import org.grpo4j.train.ComputeThreads;
 
 /** Renders {@code report.md}: the plan, the claims with their rules and numbers, the tables, plots and timing. */
 final class MarkdownReport {
@@ -85,8 +86,9 @@ final class MarkdownReport {
         double grpo = cells.stream().mapToDouble(CellResult::grpoSeconds).sum();
         double eval = cells.stream().mapToDouble(CellResult::evalSeconds).sum();
         sb.append(String.format(Locale.ROOT, "%n## Timing%n%nWall time %.0f s with %d cell(s) at once; summed over "
-                        + "cells: pretraining %.0f s, GRPO %.0f s, evaluation %.0f s.%n", wallSeconds, plan.threads(),
-                pre, grpo, eval));
+                        + "cells: pretraining %.0f s, GRPO %.0f s, evaluation %.0f s. ND4J compute threads per operation: %d "
+                        + "(a rerun reproduces these numbers bit for bit with the same count).%n", wallSeconds,
+                plan.threads(), pre, grpo, eval, ComputeThreads.current()));
         return sb.toString();
     }
 }

@@ -18,6 +18,7 @@ import org.grpo4j.tasks.study.StudyAxis;
 import org.grpo4j.tasks.study.StudyJson;
 import org.grpo4j.tasks.study.StudyPlan;
 import org.grpo4j.theory.FixedPoints;
+import org.grpo4j.train.ComputeThreads;
 import org.grpo4j.transformer.PositionEncoding;
 
 /**
@@ -135,6 +136,7 @@ public final class StudyReport {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("plan", plan);
         json.put("wallSeconds", wallSeconds);
+        json.put("computeThreads", ComputeThreads.current());
         json.put("claims", claims);
         json.put("summary", rows);
         json.put("calibration", bins);

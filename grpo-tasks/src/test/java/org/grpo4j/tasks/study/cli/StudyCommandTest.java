@@ -40,9 +40,27 @@ class StudyCommandTest {
     void badOptionsExitWithTwoAndNameTheValue() {
         assertEquals(2, run("--mode", "medium"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("medium"), err.toString(StandardCharsets.UTF_8));
-        assertEquals(1, run("--seeds", "0", "--out", "unused"));
+        assertEquals(2, run("--seeds", "0", "--out", "unused"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("seeds must be ≥ 1, was 0"),
                 err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void numbersOutOfRangeAreRefusedByNameBeforeAnythingRuns(@TempDir Path dir) throws Exception {
+        assertEquals(2, run("--long-steps", "99999999999", "--out", dir.toString()));
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.contains("--long-steps") && e.contains("99999999999"), e);
+        err.reset();
+        // an int short horizon whose scaled long horizon does not fit an int (it used to wrap around silently)
+        assertEquals(2, run("--short-steps", "2000000000", "--out", dir.toString()));
+        e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.contains("--short-steps 2000000000 makes the long horizon 20000000000 steps"), e);
+        err.reset();
+        assertEquals(2, run("--p", "1.5", "--out", dir.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("1.5"), err.toString(StandardCharsets.UTF_8));
+        try (var listing = java.nio.file.Files.list(dir)) {
+            assertEquals(0, listing.count(), "nothing was written");
+        }
     }
 
     @Test
