@@ -196,6 +196,7 @@ public final class GrpoTrainer implements AutoCloseable {
         GroupBatch batch = sampler.sample(policy, drawPrompts(rng), g, config.sampling(), rng);
         times.lap(PhaseTimes.Phase.SAMPLING);
         Rewards rewards = batch.scored().orElseGet(() -> verifiers.score(batch));
+        int stuckCalls = verifiers.stuckCalls();
         times.lap(PhaseTimes.Phase.VERIFICATION);
         SequenceBatch seqs = batch.sequences();
         int b = batch.prompts().size();
@@ -255,7 +256,7 @@ public final class GrpoTrainer implements AutoCloseable {
         }
         times.lap(PhaseTimes.Phase.CHECKPOINT);
         double seconds = (System.nanoTime() - start) / 1e9;
-        Map<String, Double> values = collect(batch, rewards, sums, seconds);
+        Map<String, Double> values = collect(batch, rewards, stuckCalls, sums, seconds);
         times.putInto(values);
         return new StepMetrics(stepNo, values);
     }
@@ -420,7 +421,8 @@ public final class GrpoTrainer implements AutoCloseable {
         return picked.size(1) == t ? picked : picked.get(NDArrayIndex.all(), NDArrayIndex.interval(0, t)).dup();
     }
 
-    private Map<String, Double> collect(GroupBatch batch, Rewards rewards, MetricSum s, double seconds) {
+    private Map<String, Double> collect(GroupBatch batch, Rewards rewards, int stuckCalls, MetricSum s,
+                                        double seconds) {
         Map<String, Double> m = new LinkedHashMap<>();
         int g = batch.groupSize();
         double[] total = rewards.total();
@@ -458,6 +460,8 @@ public final class GrpoTrainer implements AutoCloseable {
         m.put("sampling/dropped_groups", (double) batch.droppedGroups());
         m.put("verifier/failures", (double) rewards.failures());
         m.put("verifier/timeouts", (double) rewards.timeouts());
+        m.put("verifier/abandoned", (double) rewards.abandoned());
+        m.put("verifier/stuck", (double) stuckCalls);
         m.put("num_tokens", (double) tokens);
         m.put("tokens_per_second", tokens / Math.max(1e-9, seconds));
         m.put("step_seconds", seconds);
