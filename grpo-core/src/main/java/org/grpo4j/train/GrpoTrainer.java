@@ -78,6 +78,7 @@ public final class GrpoTrainer implements AutoCloseable {
     /** Every intermediate array of a step lives in one reused workspace when the policy allows it. */
     private final boolean useWorkspace;
     private int completedSteps;
+    private volatile boolean closed;
 
     /**
      * A trainer with the default objective, {@link FusedGrpoObjective} (the same function as the ND4J one, faster).
@@ -154,8 +155,10 @@ public final class GrpoTrainer implements AutoCloseable {
      *
      * @return the metrics of the steps run now
      * @throws org.grpo4j.verify.VerifierException if a verifier fails under {@code FailurePolicy.FAIL}
+     * @throws IllegalStateException               if the trainer is closed
      */
     public List<StepMetrics> train() {
+        checkOpen();
         listeners.forEach(l -> l.onStart(completedSteps + 1, config.steps()));
         List<StepMetrics> all = new ArrayList<>();
         while (completedSteps < config.steps()) {
@@ -171,8 +174,10 @@ public final class GrpoTrainer implements AutoCloseable {
      * @return its metrics
      * @throws org.grpo4j.verify.VerifierException if a verifier fails under {@code FailurePolicy.FAIL}; the policy
      *                                             is then unchanged, as scoring precedes every update
+     * @throws IllegalStateException               if the trainer is closed
      */
     public StepMetrics step() {
+        checkOpen();
         StepMetrics metrics;
         if (useWorkspace) {
             try (MemoryWorkspace ws = Workspaces.step(STEP_WORKSPACE)) {
@@ -337,9 +342,20 @@ public final class GrpoTrainer implements AutoCloseable {
         completedSteps = c.step();
     }
 
+    /**
+     * Releases the verifier threads (see {@link VerifierRunner#close()}); {@link #step()} and {@link #train()} then
+     * throw {@link IllegalStateException}. Idempotent.
+     */
     @Override
     public void close() {
+        closed = true;
         verifiers.close();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the GrpoTrainer is closed: step() needs a trainer that is open");
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------

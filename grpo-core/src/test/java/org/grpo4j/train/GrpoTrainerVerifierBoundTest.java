@@ -107,4 +107,16 @@ class GrpoTrainerVerifierBoundTest {
             assertEquals(1, trainer.completedSteps());
         }
     }
+
+    @Test
+    void stepAfterCloseIsAnIllegalStateException() {
+        GrpoTrainer trainer = new GrpoTrainer(config(2), policy(), (p, c) -> 1, PROMPTS);
+        trainer.step();
+        trainer.close();
+        trainer.close();                                              // idempotent
+        IllegalStateException e = assertThrows(IllegalStateException.class, trainer::step);
+        assertEquals("the GrpoTrainer is closed: step() needs a trainer that is open", e.getMessage());
+        assertEquals(1, trainer.completedSteps());
+        assertThrows(IllegalStateException.class, trainer::train);
+    }
 }
