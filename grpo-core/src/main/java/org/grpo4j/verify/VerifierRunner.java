@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.grpo4j.BatchRewardVerifier;
 import org.grpo4j.Checks;
 import org.grpo4j.CombinedVerifier;
 import org.grpo4j.GroupBatch;
@@ -37,6 +38,10 @@ import org.grpo4j.WeightedVerifier;
  * {@code timeout} for a slot to come free, then fails with a {@link VerifierException} naming the verifiers that
  * hold the slots, whatever the failure policy: no call could run, and scoring them all with the failure reward
  * would train on nothing. The runner is usable again once a stuck call returns.
+ *
+ * <p>A {@link BatchRewardVerifier} gets up to {@link BatchRewardVerifier#maxBatchSize()} completions per call, in
+ * order; such a call takes one slot and has the same time limit, and a failure or timeout of it replaces (under
+ * {@link FailurePolicy#SCORE}) or reports (under {@link FailurePolicy#FAIL}) every completion of the call.
  *
  * <p>{@link #close()} interrupts the running calls and ends the threads; a thread stuck in a call that ignores
  * interrupts ends when that call returns. A verifier that can hang in code that cannot be interrupted belongs in a
@@ -122,11 +127,14 @@ public final class VerifierRunner implements AutoCloseable {
         if (closed) {
             throw closedException();
         }
+        prompts = java.util.Collections.unmodifiableList(new ArrayList<>(prompts));
+        completions = java.util.Collections.unmodifiableList(new ArrayList<>(completions));
         BlockingQueue<Object> events = new LinkedBlockingQueue<>();
         List<Call> calls = new ArrayList<>(n * k);
         for (int j = 0; j < k; j++) {
-            for (int i = 0; i < n; i++) {
-                calls.add(new Call(j, prompts, completions, i, i + 1, events));
+            int size = parts.get(j).verifier() instanceof BatchRewardVerifier b ? Math.max(1, b.maxBatchSize()) : 1;
+            for (int i = 0; i < n; i += size) {
+                calls.add(new Call(j, prompts, completions, i, (int) Math.min(n, (long) i + size), events));
             }
         }
         calls.sort(Comparator.comparingInt((Call c) -> c.from).thenComparingInt(c -> c.part));
@@ -415,7 +423,16 @@ public final class VerifierRunner implements AutoCloseable {
             events.add(this);
             try {
                 RewardVerifier v = parts.get(part).verifier();
-                scores = new double[] {v.score(prompts.get(from), completions.get(from))};
+                if (v instanceof BatchRewardVerifier b) {
+                    double[] r = b.scoreBatch(prompts.subList(from, to), completions.subList(from, to));
+                    if (r == null || r.length != size()) {
+                        throw new IllegalStateException("scoreBatch returned " + (r == null ? "null" : r.length
+                                + " rewards") + " for " + size() + " completions");
+                    }
+                    scores = r.clone();
+                } else {
+                    scores = new double[] {v.score(prompts.get(from), completions.get(from))};
+                }
             } catch (Throwable t) {
                 error = t;
             } finally {
