@@ -11,8 +11,11 @@ import java.util.Map;
  * @param failures   how many (sequence, verifier) scores came from a verifier that threw and were replaced by the
  *                   configured failure reward
  * @param timeouts   how many were replaced because the verifier exceeded its time limit
+ * @param abandoned  how many verifier calls exceeded their time limit while still running and were abandoned: they
+ *                   were interrupted, and each keeps one of the runner's slots until it returns (see
+ *                   {@code docs/training.md}); a call covers one completion, or several for a batch verifier
  */
-public record Rewards(double[] total, Map<String, double[]> byVerifier, int failures, int timeouts) {
+public record Rewards(double[] total, Map<String, double[]> byVerifier, int failures, int timeouts, int abandoned) {
 
     /**
      * Validates and copies.
@@ -38,6 +41,20 @@ public record Rewards(double[] total, Map<String, double[]> byVerifier, int fail
         byVerifier = java.util.Collections.unmodifiableMap(copy);
         Checks.atLeast("failures", failures, 0);
         Checks.atLeast("timeouts", timeouts, 0);
+        Checks.atLeast("abandoned", abandoned, 0);
+    }
+
+    /**
+     * Rewards without abandoned calls.
+     *
+     * @param total      see the record
+     * @param byVerifier see the record
+     * @param failures   see the record
+     * @param timeouts   see the record
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public Rewards(double[] total, Map<String, double[]> byVerifier, int failures, int timeouts) {
+        this(total, byVerifier, failures, timeouts, 0);
     }
 
     /** @return a copy of the total rewards */
@@ -65,6 +82,6 @@ public record Rewards(double[] total, Map<String, double[]> byVerifier, int fail
         }
         Map<String, double[]> m = new LinkedHashMap<>();
         byVerifier.forEach((k, v) -> m.put(k, java.util.Arrays.copyOfRange(v, from, to)));
-        return new Rewards(java.util.Arrays.copyOfRange(total, from, to), m, failures, timeouts);
+        return new Rewards(java.util.Arrays.copyOfRange(total, from, to), m, failures, timeouts, abandoned);
     }
 }

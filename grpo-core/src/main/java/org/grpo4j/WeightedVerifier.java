@@ -34,10 +34,32 @@ public record WeightedVerifier(String name, double weight, RewardVerifier verifi
         return new WeightedVerifier(Checks.notNull("verifier", verifier).name(), 1.0, verifier);
     }
 
-    /** @return a verifier that scores as the wrapped one (unweighted) and carries this record's name */
+    /**
+     * @return a verifier that scores as the wrapped one (unweighted) and carries this record's name; a
+     *         {@link BatchRewardVerifier} stays one, with the same batch size
+     */
     public RewardVerifier asVerifier() {
         RewardVerifier inner = verifier;
         String n = name;
+        if (inner instanceof BatchRewardVerifier batch) {
+            return new BatchRewardVerifier() {
+                @Override
+                public double[] scoreBatch(java.util.List<Prompt> prompts, java.util.List<int[]> completions)
+                        throws Exception {
+                    return batch.scoreBatch(prompts, completions);
+                }
+
+                @Override
+                public int maxBatchSize() {
+                    return batch.maxBatchSize();
+                }
+
+                @Override
+                public String name() {
+                    return n;
+                }
+            };
+        }
         return new RewardVerifier() {
             @Override
             public double score(Prompt prompt, int[] completion) throws Exception {

@@ -58,6 +58,7 @@ public final class DynamicGroupSampler implements GroupSampler {
         int dropped = 0;
         int failures = 0;
         int timeouts = 0;
+        int abandoned = 0;
         while (!pending.isEmpty()) {
             rounds++;
             boolean last = rounds > maxExtraRounds;
@@ -69,6 +70,7 @@ public final class DynamicGroupSampler implements GroupSampler {
             Rewards r = round.scored().orElseGet(() -> scorer.score(round));
             failures += r.failures();
             timeouts += r.timeouts();
+            abandoned += r.abandoned();
             double[] total = r.total();
             List<Integer> still = new ArrayList<>();
             for (int g = 0; g < pending.size(); g++) {
@@ -102,6 +104,6 @@ public final class DynamicGroupSampler implements GroupSampler {
             }
         }
         return new GroupBatch(List.of(keptPrompts), groupSize, completions, rounds, dropped,
-                new Rewards(total, byVerifier, failures, timeouts));
+                new Rewards(total, byVerifier, failures, timeouts, abandoned));
     }
 }

@@ -80,6 +80,7 @@ public final class GrpoTrainer implements AutoCloseable {
     private final boolean useWorkspace;
     private int completedSteps;
     private List<String> resumeWarnings = List.of();
+    private volatile boolean closed;
 
     /**
      * A trainer with the default objective, {@link FusedGrpoObjective} (the same function as the ND4J one, faster).
@@ -159,8 +160,10 @@ public final class GrpoTrainer implements AutoCloseable {
      *
      * @return the metrics of the steps run now
      * @throws org.grpo4j.verify.VerifierException if a verifier fails under {@code FailurePolicy.FAIL}
+     * @throws IllegalStateException               if the trainer is closed
      */
     public List<StepMetrics> train() {
+        checkOpen();
         listeners.forEach(l -> l.onStart(completedSteps + 1, config.steps()));
         List<StepMetrics> all = new ArrayList<>();
         while (completedSteps < config.steps()) {
@@ -176,8 +179,10 @@ public final class GrpoTrainer implements AutoCloseable {
      * @return its metrics
      * @throws org.grpo4j.verify.VerifierException if a verifier fails under {@code FailurePolicy.FAIL}; the policy
      *                                             is then unchanged, as scoring precedes every update
+     * @throws IllegalStateException               if the trainer is closed
      */
     public StepMetrics step() {
+        checkOpen();
         StepMetrics metrics;
         if (useWorkspace) {
             try (MemoryWorkspace ws = Workspaces.step(STEP_WORKSPACE)) {
@@ -201,6 +206,7 @@ public final class GrpoTrainer implements AutoCloseable {
         GroupBatch batch = sampler.sample(policy, drawPrompts(rng), g, config.sampling(), rng);
         times.lap(PhaseTimes.Phase.SAMPLING);
         Rewards rewards = batch.scored().orElseGet(() -> verifiers.score(batch));
+        int stuckCalls = verifiers.stuckCalls();
         times.lap(PhaseTimes.Phase.VERIFICATION);
         SequenceBatch seqs = batch.sequences();
         int b = batch.prompts().size();
@@ -260,7 +266,7 @@ public final class GrpoTrainer implements AutoCloseable {
         }
         times.lap(PhaseTimes.Phase.CHECKPOINT);
         double seconds = (System.nanoTime() - start) / 1e9;
-        Map<String, Double> values = collect(batch, rewards, sums, seconds);
+        Map<String, Double> values = collect(batch, rewards, stuckCalls, sums, seconds);
         times.putInto(values);
         return new StepMetrics(stepNo, values);
     }
@@ -370,9 +376,20 @@ public final class GrpoTrainer implements AutoCloseable {
         return List.of();
     }
 
+    /**
+     * Releases the verifier threads (see {@link VerifierRunner#close()}); {@link #step()} and {@link #train()} then
+     * throw {@link IllegalStateException}. Idempotent.
+     */
     @Override
     public void close() {
+        closed = true;
         verifiers.close();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the GrpoTrainer is closed: step() needs a trainer that is open");
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -454,7 +471,8 @@ public final class GrpoTrainer implements AutoCloseable {
         return picked.size(1) == t ? picked : picked.get(NDArrayIndex.all(), NDArrayIndex.interval(0, t)).dup();
     }
 
-    private Map<String, Double> collect(GroupBatch batch, Rewards rewards, MetricSum s, double seconds) {
+    private Map<String, Double> collect(GroupBatch batch, Rewards rewards, int stuckCalls, MetricSum s,
+                                        double seconds) {
         Map<String, Double> m = new LinkedHashMap<>();
         int g = batch.groupSize();
         double[] total = rewards.total();
@@ -492,6 +510,8 @@ public final class GrpoTrainer implements AutoCloseable {
         m.put("sampling/dropped_groups", (double) batch.droppedGroups());
         m.put("verifier/failures", (double) rewards.failures());
         m.put("verifier/timeouts", (double) rewards.timeouts());
+        m.put("verifier/abandoned", (double) rewards.abandoned());
+        m.put("verifier/stuck", (double) stuckCalls);
         m.put("num_tokens", (double) tokens);
         m.put("tokens_per_second", tokens / Math.max(1e-9, seconds));
         m.put("step_seconds", seconds);
