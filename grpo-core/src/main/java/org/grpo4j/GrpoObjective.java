@@ -5,7 +5,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The GRPO objective as a pure function: from rewards and log-probabilities to the loss, its gradient with respect
  * to the new policy's per-token log-probabilities, the advantages and metrics. It never mutates its inputs.
- * Every formula is written out in {@code docs/objective.md}.
+ * Every formula is written out in {@code docs/objective.md}. Every finite input gives a finite loss, gradient
+ * and metrics (the log-ratios are clamped to [−20, 20]) or is rejected.
  *
  * <p>Shapes: N = groups × G sequences (group-major), T completion tokens; rewards and advantages {@code [N]},
  * log-probabilities, mask and gradient {@code [N, T]}.
@@ -22,7 +23,9 @@ public interface GrpoObjective {
      *                                  of groups of {@code config.groupSize()}, T exceeds
      *                                  {@code config.maxCompletionLength()}, a reward or log-probability is NaN or
      *                                  infinite, the mask holds a value other than 0 or 1, the arrays' data types
-     *                                  differ or are not floating, {@code logpRef} is missing while β &gt; 0, or
+     *                                  differ or are not floating, {@code logpRef} is missing while β &gt; 0, β
+     *                                  or an advantage exceeds {@code max(type) / (4 e^20)} for the
+     *                                  log-probabilities' type (docs/objective.md, "Finite results"), or
      *                                  {@code input} or {@code config} is null
      */
     ObjectiveResult evaluate(ObjectiveInput input, GrpoConfig config);

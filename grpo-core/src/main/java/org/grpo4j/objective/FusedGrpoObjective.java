@@ -53,6 +53,7 @@ public final class FusedGrpoObjective implements GrpoObjective {
         double[] rewards = ObjectiveChecks.finiteVector("rewards", in.rewards());
         double[] adv = in.advantages() != null ? ObjectiveChecks.finiteVector("advantages", in.advantages())
                 : Advantages.compute(rewards, c);
+        FiniteBounds.checkMagnitudes(adv, in.advantages() == null, c.beta(), dt);
         DirectElements mask = DirectElements.of(in.mask());
         DirectElements logpNew = DirectElements.of(logpNewArray);
         DirectElements logpOld = in.logpOld() == null ? null : DirectElements.of(in.logpOld());
@@ -116,14 +117,12 @@ public final class FusedGrpoObjective implements GrpoObjective {
             };
             double cap = a < 0 && c.dualClipEnabled() ? -c.dualClip() * a : Double.POSITIVE_INFINITY;
             double seqRatio = 1;
-            if (sequence) {
-                double logSum = 0;
-                for (int k = from; k < end; k++) {
-                    if (mk[k - from] == 1) {
-                        logSum += ln[k - from] - (logpOld == null ? ln[k - from] : lo[k - from]);
-                    }
-                }
-                seqRatio = Math.exp(logSum / Math.max(1, len[i]));             // geometric-mean ratio s_i
+            boolean seqInside = true;
+            if (sequence && logpOld != null) {
+                // the mean log-ratio, clamped to [−20, 20] (docs/objective.md, "Finite results")
+                double mean = FiniteBounds.sequenceMeanLogRatio(ln, lo, mk, t, len[i]);
+                seqInside = FiniteBounds.inside(mean);
+                seqRatio = Math.exp(FiniteBounds.clamp(mean));                 // geometric-mean ratio s_i
             }
             double rowPolicy = 0;
             double rowKl = 0;
@@ -139,13 +138,15 @@ public final class FusedGrpoObjective implements GrpoObjective {
                     g[k - from] = 0;
                     continue;
                 }
-                double r = sequence ? seqRatio : Math.exp(lpNew - lpOld);
+                double u = lpNew - lpOld;                                      // ±∞ only for DOUBLE near 1.8e308
+                boolean inside = sequence || FiniteBounds.inside(u);
+                double r = sequence ? seqRatio : Math.exp(FiniteBounds.clamp(u));
                 double surr1 = r * a;
                 // branches, not Math.min/max (whose NaN and −0 handling costs as much as the rest of the token);
                 // r ≥ 0 is never NaN, and a NaN surr1 (r = ∞, a = 0) still gives a NaN pg, as Math.min would
                 double surr2 = (r < lower ? lower : r > upper ? upper : r) * a;
                 double pg = -(surr1 < surr2 || surr1 != surr1 ? surr1 : surr2);
-                double pgGrad = surr1 > surr2 ? 0 : -surr1;                   // dl/dlog r; 0 where clipped
+                double pgGrad = surr1 > surr2 || !inside ? 0 : -surr1;        // dl/dlog r; 0 where clipped
                 if (pg > cap) {
                     pg = cap;
                     pgGrad = 0;
@@ -157,7 +158,8 @@ public final class FusedGrpoObjective implements GrpoObjective {
                 rowPolicy += pg;
                 double klGrad = 0;                                             // dk/dlogp_new
                 if (logpRef != null) {
-                    double d = lpRef - lpNew;
+                    double dRaw = lpRef - lpNew;
+                    double d = FiniteBounds.clamp(dRaw);                        // to [−20, 20]
                     double kl;
                     switch (c.klEstimator()) {
                         case K1 -> {
@@ -175,6 +177,9 @@ public final class FusedGrpoObjective implements GrpoObjective {
                         }
                         default -> throw new AssertionError(c.klEstimator());
                     }
+                    if (!FiniteBounds.inside(dRaw)) {
+                        klGrad = 0;                                             // the clamp's derivative
+                    }
                     klSum += kl;
                     rowKl += kl;
                 }
@@ -186,7 +191,7 @@ public final class FusedGrpoObjective implements GrpoObjective {
                     g[k - from] = pgGrad * w + klPart;
                 }
             }
-            if (sequence && rowSeqGrad != 0) {
+            if (sequence && rowSeqGrad != 0 && seqInside) {
                 // log s_i = Σ_t m log-ratio / len_i  =>  dL/dlogp_new[i,t] += m[i,t] Σ_t' dL/dlog s_i / len_i
                 double perToken = rowSeqGrad / Math.max(1, len[i]);
                 for (int k = from; k < end; k++) {

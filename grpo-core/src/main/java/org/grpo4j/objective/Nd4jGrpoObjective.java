@@ -3,6 +3,7 @@ package org.grpo4j.objective;
 import org.grpo4j.GrpoConfig;
 import org.grpo4j.GrpoObjective;
 import org.grpo4j.ImportanceLevel;
+import org.grpo4j.KlEstimator;
 import org.grpo4j.ObjectiveInput;
 import org.grpo4j.ObjectiveMetrics;
 import org.grpo4j.ObjectiveResult;
@@ -47,6 +48,7 @@ public final class Nd4jGrpoObjective implements GrpoObjective {
         double[] adv = in.advantages() != null ? ObjectiveChecks.finiteVector("advantages", in.advantages())
                 : Advantages.compute(rewards, c);
         ObjectiveChecks.checkValues(in);
+        FiniteBounds.checkMagnitudes(adv, in.advantages() == null, c.beta(), dt);
         INDArray mask = in.mask();
         return compute(c, dt, n, t, rewards, adv, logpNew,
                 in.logpOld() == null ? logpNew : in.logpOld(), in.logpRef(), mask);
@@ -79,16 +81,31 @@ public final class Nd4jGrpoObjective implements GrpoObjective {
         INDArray advCol = column(adv, dt);                                     // [N, 1]
         INDArray w = mask.mulColumnVector(column(rowWeight, dt));              // [N, T] dLoss/dl[i,t]
 
-        // ---- importance ratio ----------------------------------------------------------------------------------
-        INDArray ratio = logpNew.sub(logpOld).muli(mask);                      // [N, T] masked log-ratio
+        // ---- importance ratio, from the log-ratio clamped to [-20, 20] (docs/objective.md, "Finite results") ----
+        INDArray ratio;                                                        // [N, T]
+        INDArray inside = null;                                                // [N, T] 1 where the clamp passes
+        double[] seqInside = null;                                             // [N] 1 where it passes (GSPO)
         if (c.importanceLevel() == ImportanceLevel.SEQUENCE) {
-            double[] seqLog = ratio.sum(1).toDoubleVector();                   // [N] sum of active log-ratios
+            // in double: the difference of two FLOATs never overflows there, nor does a row sum of them
+            // (sub, not subi: castTo returns the array itself when it is DOUBLE already)
+            INDArray delta = logpNew.castTo(DataType.DOUBLE).sub(logpOld.castTo(DataType.DOUBLE))
+                    .muli(mask.castTo(DataType.DOUBLE));                       // [N, T] masked log-ratio
+            double[] seqLog = delta.sum(1).toDoubleVector();                   // [N] sum of active log-ratios
+            seqInside = new double[n];
             for (int i = 0; i < n; i++) {
-                seqLog[i] = Math.exp(seqLog[i] / Math.max(1, len[i]));        // geometric-mean ratio s_i
+                double mean = seqLog[i] / Math.max(1, len[i]);
+                if (!Double.isFinite(mean)) {                                  // DOUBLE inputs near ±1.8e308
+                    mean = FiniteBounds.sequenceMeanLogRatio(logpNew.getRow(i).toDoubleVector(),
+                            logpOld.getRow(i).toDoubleVector(), mask.getRow(i).toDoubleVector(), t, len[i]);
+                }
+                seqInside[i] = FiniteBounds.inside(mean) ? 1 : 0;
+                seqLog[i] = Math.exp(FiniteBounds.clamp(mean));                // geometric-mean ratio s_i
             }
-            ratio.assign(0).addiColumnVector(column(seqLog, dt));             // [N, T] s_i on every token
+            ratio = Nd4j.zeros(dt, n, t).addiColumnVector(column(seqLog, dt)); // [N, T] s_i on every token
         } else {
-            Transforms.exp(ratio, false);                                      // [N, T] r = exp(log-ratio)
+            ratio = logpNew.sub(logpOld);                                      // [N, T] log-ratio, ±inf possible
+            inside = clampLogRatio(ratio, dt);
+            Transforms.exp(ratio.muli(mask), false);                           // [N, T] r = exp(masked log-ratio)
         }
 
         // ---- clipped surrogate: l = max(-r A, -clip(r) A) = -min(r A, clip(r) A) ------------------------------
@@ -100,6 +117,9 @@ public final class Nd4jGrpoObjective implements GrpoObjective {
         INDArray unclipped = surr1.gt(surr2).castTo(dt).rsubi(1.0);            // 1 where r A <= clip(r) A is active
         INDArray pgLoss = Transforms.min(surr1, surr2, true).negi();           // [N, T]
         INDArray pgGrad = surr1.negi().muli(unclipped);                        // [N, T] dl/dlog r = -r A or 0
+        if (inside != null) {
+            pgGrad.muli(inside);                                               // the clamp's derivative
+        }
         double dualFraction = 0;
         if (c.dualClipEnabled()) {
             INDArray capMat = Nd4j.zeros(dt, n, t).addiColumnVector(column(cap, dt)); // -c A for A < 0, else +inf
@@ -121,12 +141,14 @@ public final class Nd4jGrpoObjective implements GrpoObjective {
         double klSum = 0;
         double klAgg = 0;
         if (logpRef != null) {
-            INDArray d = logpRef.sub(logpNew).muli(mask);                      // [N, T]
+            INDArray d = logpRef.sub(logpNew);                                 // [N, T], ±inf possible
+            INDArray klInside = clampLogRatio(d, dt);                          // d clamped to [-20, 20]
+            d.muli(mask);
             INDArray kl;
             switch (c.klEstimator()) {
                 case K1 -> {
                     kl = d.neg();                                              // k1 = -d
-                    klGrad = mask;                                             // dk1/dlogp_new = 1
+                    klGrad = klInside == null ? mask : mask.mul(klInside);     // dk1/dlogp_new = 1
                 }
                 case K2 -> {
                     kl = d.mul(d).muli(0.5);                                   // k2 = d^2 / 2
@@ -142,6 +164,9 @@ public final class Nd4jGrpoObjective implements GrpoObjective {
                 }
                 default -> throw new AssertionError(c.klEstimator());
             }
+            if (klInside != null && c.klEstimator() != KlEstimator.K1) {
+                klGrad.muli(klInside);                                         // the clamp's derivative
+            }
             klSum = kl.sumNumber().doubleValue();                              // kl is 0 where mask is 0
             klAgg = kl.muli(w).sumNumber().doubleValue();
         }
@@ -153,7 +178,7 @@ public final class Nd4jGrpoObjective implements GrpoObjective {
             // log s_i = sum_t m log-ratio / len_i  =>  dL/dlogp_new[i,t] = (sum_t' dL/dlog s_i at t') m[i,t] / len_i
             double[] seqGrad = pgGrad.muli(w).sum(1).toDoubleVector();
             for (int i = 0; i < n; i++) {
-                seqGrad[i] /= Math.max(1, len[i]);
+                seqGrad[i] = seqGrad[i] * seqInside[i] / Math.max(1, len[i]);
             }
             grad = mask.mulColumnVector(column(seqGrad, dt));
         } else {
@@ -174,6 +199,23 @@ public final class Nd4jGrpoObjective implements GrpoObjective {
                 clipLow, clipHigh, clipLow + clipHigh, dualFraction, rewardMean, Advantages.sampleStd(rewards, 0, n),
                 Advantages.fractionOfZeroStdGroups(rewards, c.groupSize()), (long) active);
         return new ObjectiveResult(loss, grad, Nd4j.createFromArray(adv).castTo(dt), metrics);
+    }
+
+    /**
+     * Clamps a log-ratio to [−20, 20] in place, when any entry lies outside (one reduction otherwise).
+     *
+     * @param x  {@code [N, T]} log-ratios, possibly ±∞, never NaN; written
+     * @param dt its data type
+     * @return {@code [N, T]} 1 where the clamp passed the entry through, 0 where it cut it; null if it passed all
+     */
+    private static INDArray clampLogRatio(INDArray x, DataType dt) {
+        if (!(x.amaxNumber().doubleValue() > FiniteBounds.LOG_RATIO_BOUND)) {
+            return null;
+        }
+        INDArray inside = x.lte(FiniteBounds.LOG_RATIO_BOUND).castTo(dt)
+                .muli(x.gte(-FiniteBounds.LOG_RATIO_BOUND).castTo(dt));
+        Transforms.min(Transforms.max(x, -FiniteBounds.LOG_RATIO_BOUND, false), FiniteBounds.LOG_RATIO_BOUND, false);
+        return inside;
     }
 
     private static double fraction(double numerator, double active) {

@@ -116,7 +116,8 @@ public final class FiniteDifferences {
         }
         double kl = 0;
         if (c.logpRef() != null && c.config().beta() > 0) {
-            double d = c.mask()[i][j] * (c.logpRef()[i][j] - c.logpNew()[i][j]);
+            double b = ReferenceGrpoObjective.LOG_RATIO_BOUND;
+            double d = Math.max(-b, Math.min(b, c.mask()[i][j] * (c.logpRef()[i][j] - c.logpNew()[i][j])));
             kl = c.config().beta() * ref.weight()[i][j] * switch (c.config().klEstimator()) {
                 case K1 -> 0.0;
                 case K2 -> 1.0;

@@ -44,6 +44,9 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
 
     private static final ReferenceGrpoObjective INSTANCE = new ReferenceGrpoObjective();
 
+    /** "Finite results": both log-ratios are clamped to [−20, 20] before they enter a ratio or an estimator. */
+    public static final double LOG_RATIO_BOUND = 20;
+
     private ReferenceGrpoObjective() {
     }
 
@@ -121,7 +124,26 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
         Result r = evaluate(Matrices.toVector(input.rewards()), Matrices.toVector(input.advantages()),
                 Matrices.toMatrix(input.logpNew()), Matrices.toMatrix(input.logpOld()),
                 Matrices.toMatrix(input.logpRef()), Matrices.toMatrix(input.mask()), config);
+        // "Finite results": β and every |A| at most a quarter of the type's largest value divided by e^20
+        double limit = magnitudeLimit(type);
+        require(config.beta() <= limit, "beta (" + config.beta() + ") is too large for " + type
+                + " log-probabilities (at most " + limit + ")");
+        for (int i = 0; i < r.advantages().length; i++) {
+            require(Math.abs(r.advantages()[i]) <= limit, "advantages[" + i + "] = " + r.advantages()[i]
+                    + " is too large for " + type + " log-probabilities (at most " + limit + ")");
+        }
         return r.toObjectiveResult(type);
+    }
+
+    /**
+     * The largest β and |A| that {@code docs/objective.md} ("Finite results") admits for a data type.
+     *
+     * @param type FLOAT or DOUBLE
+     * @return {@code max(type) / (4 e^20)}
+     */
+    public static double magnitudeLimit(DataType type) {
+        double max = type == DataType.FLOAT ? Float.MAX_VALUE : Double.MAX_VALUE;
+        return max / (4 * Math.exp(LOG_RATIO_BOUND));
     }
 
     /**
@@ -329,18 +351,22 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
             }
         }
 
-        // 2. importance ratio, from the masked log-ratio
+        // 2. importance ratio, from the masked log-ratio clamped to [-B, B] ("Finite results"); dudl is the
+        //    clamp's derivative: 1 inside (bounds included), 0 outside
         double[][] rho = new double[n][t];
+        double[][] dudl = new double[n][t];
         for (int i = 0; i < n; i++) {
             double[] delta = new double[t];
             double sum = 0;
             for (int j = 0; j < t; j++) {
-                delta[j] = logpOld == null ? 0 : mask[i][j] * (logpNew[i][j] - logpOld[i][j]);
+                delta[j] = logpOld == null || mask[i][j] == 0 ? 0 : logpNew[i][j] - logpOld[i][j];
                 sum += delta[j];
             }
-            double s = Math.exp(sum / Math.max(1, len[i]));
+            double mean = sum / Math.max(1, len[i]);
             for (int j = 0; j < t; j++) {
-                rho[i][j] = c.importanceLevel() == ImportanceLevel.TOKEN ? Math.exp(delta[j]) : s;
+                double u = c.importanceLevel() == ImportanceLevel.TOKEN ? delta[j] : mean;
+                rho[i][j] = Math.exp(Math.max(-LOG_RATIO_BOUND, Math.min(LOG_RATIO_BOUND, u)));
+                dudl[i][j] = Math.abs(u) <= LOG_RATIO_BOUND ? 1 : 0;
             }
         }
 
@@ -357,7 +383,7 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
                 double unclippedTerm = -r * a[i];
                 double clippedTerm = -clipped * a[i];
                 p[i][j] = Math.max(unclippedTerm, clippedTerm);
-                dpdu[i][j] = r * a[i] <= clipped * a[i] ? -r * a[i] : 0;
+                dpdu[i][j] = r * a[i] <= clipped * a[i] ? -r * a[i] * dudl[i][j] : 0;
                 if (c.dualClipEnabled() && a[i] < 0 && p[i][j] > -c.dualClip() * a[i]) {
                     p[i][j] = -c.dualClip() * a[i];
                     dpdu[i][j] = 0;
@@ -372,7 +398,12 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
         if (logpRef != null) {
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < t; j++) {
-                    double d = mask[i][j] * (logpRef[i][j] - logpNew[i][j]);
+                    if (mask[i][j] == 0) {
+                        continue;
+                    }
+                    double raw = logpRef[i][j] - logpNew[i][j];
+                    double d = Math.max(-LOG_RATIO_BOUND, Math.min(LOG_RATIO_BOUND, raw));
+                    double clampSlope = Math.abs(raw) <= LOG_RATIO_BOUND ? 1 : 0;
                     switch (c.klEstimator()) {
                         case K1 -> {
                             k[i][j] = -d;
@@ -388,6 +419,7 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
                         }
                         default -> throw new AssertionError(c.klEstimator());
                     }
+                    dk[i][j] *= clampSlope;
                 }
             }
         }

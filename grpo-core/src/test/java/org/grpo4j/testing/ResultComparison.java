@@ -175,7 +175,7 @@ public final class ResultComparison {
      * The size of the numbers a KL estimator is computed from at one token, the scale of its rounding error:
      * {@code |d|} for K1, {@code d²/2} for K2 and {@code |expm1(d)| + |d|} for K3 ({@code expm1(d) − d} cancels
      * to {@code ≈ d²/2}, so an implementation working in FLOAT cannot do better than {@code ≈ 1e-7·|d|}); 0 without
-     * a reference or at a masked token.
+     * a reference or at a masked token; d is clamped to [−20, 20] as the objective clamps it.
      *
      * @param c the case
      * @param i row
@@ -186,7 +186,8 @@ public final class ResultComparison {
         if (c.logpRef() == null || c.mask()[i][j] == 0) {
             return 0;
         }
-        double d = c.logpRef()[i][j] - c.logpNew()[i][j];
+        double b = ReferenceGrpoObjective.LOG_RATIO_BOUND;
+        double d = Math.max(-b, Math.min(b, c.logpRef()[i][j] - c.logpNew()[i][j]));
         return switch (c.config().klEstimator()) {
             case K1 -> Math.abs(d);
             case K2 -> d * d / 2;
