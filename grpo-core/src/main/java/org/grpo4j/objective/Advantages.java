@@ -1,9 +1,11 @@
 package org.grpo4j.objective;
 
+import java.util.Arrays;
 import org.grpo4j.AdvantageScaling;
 import org.grpo4j.Checks;
 import org.grpo4j.GrpoConfig;
 import org.grpo4j.memory.DirectElements;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -14,6 +16,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * mean ({@code GROUP_MEAN}) or the mean of the other G−1 rewards ({@code LEAVE_ONE_OUT}) and {@code s} is the
  * group's sample standard deviation + ε ({@code GROUP_STD}), the whole batch's sample standard deviation + ε
  * ({@code BATCH_STD}) or 1 ({@code NONE}). A group whose rewards are all equal gets exactly 0.
+ *
+ * <p>The moments are computed scale-free ({@link ScaledMoments}): each group is scaled by a power of two that brings
+ * its largest magnitude into [1, 2) before its mean and deviation are taken, so with ε = 0 the advantages of
+ * {@code c · r} equal those of {@code r} for every c &gt; 0 (bit for bit when c is a power of two), from rewards of
+ * 1e-300 to 1e308: {1e160, 0, 0, 0} gives 1.5 like {1, 0, 0, 0}, where an unscaled variance overflows. FLOAT rewards
+ * are read into double and every step is in double; only the result is rounded to FLOAT, once. What cannot be
+ * represented — a centred reward beyond ±1.8e308 without std scaling, an advantage beyond the FLOAT range in a
+ * FLOAT result — is an {@link AdvantageRangeException} naming the group and its rewards, never ±Infinity or NaN.
  */
 public final class Advantages {
     private Advantages() {
@@ -28,12 +38,21 @@ public final class Advantages {
      * @return {@code [N]} advantages, a new array in the rewards' data type
      * @throws IllegalArgumentException if an argument is null, {@code rewards} is not a floating vector, N is not a
      *                                  positive multiple of the group size or a reward is not finite
+     * @throws AdvantageRangeException  if an advantage cannot be represented in double or, for FLOAT rewards, in
+     *                                  FLOAT
      */
     public static INDArray compute(INDArray rewards, GrpoConfig config) {
         Checks.notNull("rewards", rewards);
         Checks.notNull("config", config);
         ObjectiveChecks.checkVector("rewards", rewards, -1);
-        return DirectElements.array(compute(DirectElements.vector(rewards), config), rewards.dataType());
+        double[] r = DirectElements.vector(rewards);
+        double[] a = compute(r, config);
+        DataType dt = rewards.dataType();
+        INDArray out = DirectElements.array(a, dt);
+        if (dt != DataType.DOUBLE) {
+            checkFits(r, a, dt == DataType.FLOAT ? null : out.toDoubleVector(), config.groupSize(), dt);
+        }
+        return out;
     }
 
     /**
@@ -41,36 +60,52 @@ public final class Advantages {
      *
      * @param rewards N rewards, group-major ({@code [g*G, (g+1)*G)} is group g)
      * @param config  group size, baseline, scaling and ε
-     * @return N advantages
+     * @return N finite advantages
      * @throws IllegalArgumentException if N is not a positive multiple of the group size or a reward is not finite
+     * @throws AdvantageRangeException  if an advantage exceeds the double range (only possible with
+     *                                  {@code advantageScaling = NONE} and rewards beyond ±9e307)
      */
     public static double[] compute(double[] rewards, GrpoConfig config) {
         int g = config.groupSize();
         checkRewards(rewards, g);
         int n = rewards.length;
-        double batchScale = config.advantageScaling() == AdvantageScaling.BATCH_STD
-                ? sampleStd(rewards, 0, n) + config.advantageEpsilon() : 1.0;
+        double eps = config.advantageEpsilon();
+        // the batch deviation, as scaled value and exponent: s_batch = batchStd · 2^batchExp
+        int batchExp = 0;
+        double batchStd = 1;
+        if (config.advantageScaling() == AdvantageScaling.BATCH_STD) {
+            batchExp = ScaledMoments.exponent(rewards, 0, n);
+            double[] y = ScaledMoments.scaled(rewards, 0, n, batchExp);
+            batchStd = ScaledMoments.std(y, ScaledMoments.mean(y), 1);
+        }
         double[] adv = new double[n];
         for (int start = 0; start < n; start += g) {
             if (allEqual(rewards, start, g)) {
                 continue; // exactly 0, not a rounding residue of r - mean(r)
             }
-            double sum = 0;
-            for (int i = start; i < start + g; i++) {
-                sum += rewards[i];
-            }
-            double mean = sum / g;
-            double scale = switch (config.advantageScaling()) {
-                case GROUP_STD -> sampleStd(rewards, start, g) + config.advantageEpsilon();
-                case BATCH_STD -> batchScale;
-                case NONE -> 1.0;
-            };
-            for (int i = start; i < start + g; i++) {
-                double baseline = switch (config.advantageBaseline()) {
-                    case GROUP_MEAN -> mean;
-                    case LEAVE_ONE_OUT -> (sum - rewards[i]) / (g - 1);
+            int e = ScaledMoments.exponent(rewards, start, g);
+            double[] y = ScaledMoments.scaled(rewards, start, g, e);      // r · 2^-e, max |y| in [1, 2)
+            double mean = ScaledMoments.mean(y);
+            double groupStd = config.advantageScaling() == AdvantageScaling.GROUP_STD
+                    ? ScaledMoments.std(y, mean, 1) : 0;
+            for (int k = 0; k < g; k++) {
+                double centred = switch (config.advantageBaseline()) {
+                    case GROUP_MEAN -> y[k] - mean;
+                    // r_k − (Σr − r_k)/(G−1) = G/(G−1) · (r_k − mean)
+                    case LEAVE_ONE_OUT -> (y[k] - mean) * g / (g - 1);
                 };
-                adv[i] = (rewards[i] - baseline) / scale;
+                double a = switch (config.advantageScaling()) {
+                    case GROUP_STD -> ScaledMoments.quotient(centred, e, groupStd, e, eps);
+                    case BATCH_STD -> ScaledMoments.quotient(centred, e, batchStd, batchExp, eps);
+                    case NONE -> Math.scalb(centred, e);
+                };
+                if (!Double.isFinite(a)) {
+                    throw new AdvantageRangeException(start / g, Arrays.copyOfRange(rewards, start, start + g),
+                            "A[" + (start + k) + "] = " + a + " exceeds the double range (advantageBaseline "
+                                    + config.advantageBaseline() + ", advantageScaling " + config.advantageScaling()
+                                    + ")");
+                }
+                adv[start + k] = a;
             }
         }
         return adv;
@@ -97,7 +132,8 @@ public final class Advantages {
     }
 
     /**
-     * The sample (n−1) standard deviation of {@code x[from, from + len)}, 0 when {@code len < 2}.
+     * The sample (n−1) standard deviation of {@code x[from, from + len)}, 0 when {@code len < 2}; computed
+     * scale-free, so it is finite whenever the true deviation is below the double range (+Infinity beyond).
      *
      * @param x    values
      * @param from first index
@@ -108,17 +144,20 @@ public final class Advantages {
         if (len < 2) {
             return 0;
         }
-        double mean = 0;
-        for (int i = from; i < from + len; i++) {
-            mean += x[i];
+        int e = ScaledMoments.exponent(x, from, len);
+        double[] y = ScaledMoments.scaled(x, from, len, e);
+        return Math.scalb(ScaledMoments.std(y, ScaledMoments.mean(y), 1), e);
+    }
+
+    /** The advantages rounded to a narrower type are finite; {@code rounded} null means FLOAT (checked here). */
+    private static void checkFits(double[] rewards, double[] adv, double[] rounded, int g, DataType dt) {
+        for (int i = 0; i < adv.length; i++) {
+            if (rounded == null ? Float.isInfinite((float) adv[i]) : !Double.isFinite(rounded[i])) {
+                int start = i / g * g;
+                throw new AdvantageRangeException(i / g, Arrays.copyOfRange(rewards, start, start + g),
+                        "A[" + i + "] = " + adv[i] + " exceeds the " + dt + " range");
+            }
         }
-        mean /= len;
-        double ss = 0;
-        for (int i = from; i < from + len; i++) {
-            double d = x[i] - mean;
-            ss += d * d;
-        }
-        return Math.sqrt(ss / (len - 1));
     }
 
     private static boolean allEqual(double[] x, int from, int len) {

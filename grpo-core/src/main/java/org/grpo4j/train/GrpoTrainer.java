@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,14 +26,17 @@ import org.grpo4j.Prompt;
 import org.grpo4j.RewardVerifier;
 import org.grpo4j.Rewards;
 import org.grpo4j.SequenceBatch;
+import org.grpo4j.WeightedVerifier;
 import org.grpo4j.io.TensorArchive;
 import org.grpo4j.memory.Workspaces;
+import org.grpo4j.objective.AdvantageRangeException;
 import org.grpo4j.objective.FusedGrpoObjective;
 import org.grpo4j.optim.AdamW;
 import org.grpo4j.optim.OptimizerState;
 import org.grpo4j.optim.StepResult;
 import org.grpo4j.sampling.DynamicGroupSampler;
 import org.grpo4j.sampling.IndependentGroupSampler;
+import org.grpo4j.verify.VerifierException;
 import org.grpo4j.verify.VerifierRunner;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -177,8 +181,10 @@ public final class GrpoTrainer implements AutoCloseable {
      * Runs one step (see the class comment).
      *
      * @return its metrics
-     * @throws org.grpo4j.verify.VerifierException if a verifier fails under {@code FailurePolicy.FAIL}; the policy
-     *                                             is then unchanged, as scoring precedes every update
+     * @throws org.grpo4j.verify.VerifierException if a verifier fails under {@code FailurePolicy.FAIL}, or its
+     *                                             rewards give advantages that cannot be represented (the message
+     *                                             names the prompt, each verifier and its scores); the policy is
+     *                                             then unchanged, as scoring precedes every update
      * @throws IllegalStateException               if the trainer is closed
      */
     public StepMetrics step() {
@@ -216,7 +222,7 @@ public final class GrpoTrainer implements AutoCloseable {
         INDArray logpRef = reference != null ? reference.logProbs(seqs) : null;   // [N, T]
         times.lap(PhaseTimes.Phase.REFERENCE_LOGPROBS);
         INDArray rewardArray = Nd4j.createFromArray(rewards.total());             // [N]
-        INDArray advantages = objective.advantages(rewardArray, grpo);            // [N], once per batch
+        INDArray advantages = advantages(rewardArray, rewards, batch, grpo);      // [N], once per batch
 
         MetricSum sums = new MetricSum();
         int[] order = new int[b];
@@ -396,6 +402,28 @@ public final class GrpoTrainer implements AutoCloseable {
 
     static SplittableRandom stepRandom(long seed, int step) {
         return new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * step));
+    }
+
+    /** The objective's advantages; rewards whose advantages cannot be represented name their verifiers. */
+    private INDArray advantages(INDArray rewardArray, Rewards rewards, GroupBatch batch, GrpoConfig grpo) {
+        try {
+            return objective.advantages(rewardArray, grpo);
+        } catch (AdvantageRangeException e) {
+            int g = grpo.groupSize();
+            int from = e.group() * g;
+            StringBuilder m = new StringBuilder("the rewards of prompt '").append(batch.prompts().get(e.group()).id())
+                    .append("' from ");
+            String sep = "";
+            for (WeightedVerifier p : verifiers.parts()) {
+                double[] scores = rewards.byVerifier().get(p.name());
+                m.append(sep).append("verifier '").append(p.name()).append("' (weight ").append(p.weight())
+                        .append(", scores ").append(scores == null ? "?"
+                                : Arrays.toString(Arrays.copyOfRange(scores, from, from + g))).append(')');
+                sep = ", ";
+            }
+            throw new VerifierException(m.append(" give advantages that cannot be represented: ")
+                    .append(e.getMessage()).toString(), e);
+        }
     }
 
     private List<Prompt> drawPrompts(SplittableRandom rng) {

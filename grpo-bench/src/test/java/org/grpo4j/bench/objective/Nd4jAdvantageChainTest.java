@@ -51,6 +51,34 @@ class Nd4jAdvantageChainTest {
         }
     }
 
+    /**
+     * FLOAT rewards 1 + (0, 3, 5, 9) · 2^-23, a few ulps apart: in double the mean is 1 + 4.25 · 2^-23 and
+     * A = (−4.25, −1.25, 0.75, 4.75) / √14.25 (ε = 0). A FLOAT chain rounded the mean to 1 + 4 · 2^-23 and was off
+     * by 0.25/√14.25 ≈ 0.066 in every advantage, 9% of the smallest; in double it is right to FLOAT rounding.
+     */
+    @Test
+    void floatRewardsWithATinySpreadAreComputedInDouble() {
+        float u = 0x1p-23f;
+        INDArray rewards = Nd4j.createFromArray(1f, 1 + 3 * u, 1 + 5 * u, 1 + 9 * u);
+        double s = Math.sqrt(14.25);
+        double[] expected = {-4.25 / s, -1.25 / s, 0.75 / s, 4.75 / s};
+        INDArray a = Nd4jAdvantageChain.compute(rewards, 4, 0);
+        assertEquals(DataType.FLOAT, a.dataType());
+        for (int i = 0; i < 4; i++) {
+            assertEquals(expected[i], a.getDouble(i), 1e-6 * Math.abs(expected[i]), "A[" + i + "]");
+        }
+    }
+
+    /** (1e160, 0, 0, 0) gives (1.5, −0.5, −0.5, −0.5) like (1, 0, 0, 0); unscaled, Σd² overflowed to Infinity. */
+    @Test
+    void largeAndTinyRewardsGiveTheAdvantagesOfTheirShape() {
+        for (double scale : new double[] {1, 1e160, 1e-170}) {
+            INDArray a = Nd4jAdvantageChain.compute(Nd4j.createFromArray(scale, 0, 0, 0), 4, 0);
+            assertEquals(1.5, a.getDouble(0), 1e-15, "scale " + scale);
+            assertEquals(-0.5, a.getDouble(1), 1e-15, "scale " + scale);
+        }
+    }
+
     @Test
     void aBatchThatIsNotWholeGroupsIsRefused() {
         INDArray r = Nd4j.zeros(DataType.FLOAT, 10);
