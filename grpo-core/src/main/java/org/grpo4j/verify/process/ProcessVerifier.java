@@ -347,7 +347,7 @@ public final class ProcessVerifier implements BatchRewardVerifier {
                 for (int k; (k = in.read(buf)) > 0; ) {
                     total += k;
                     synchronized (this) {
-                        stderr.write(buf, 0, (int) Math.min(k, Math.max(0, config.maxOutputBytes() - stderr.size())));
+                        stderr.write(buf, 0, Math.min(k, Math.max(0, config.maxOutputBytes() - stderr.size())));
                     }
                     if (total > config.maxOutputBytes()) {
                         failWith(ProcessFailure.STDERR_LIMIT, "wrote more than " + config.maxOutputBytes()
