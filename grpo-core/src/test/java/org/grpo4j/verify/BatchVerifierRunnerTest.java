@@ -1,5 +1,7 @@
 package org.grpo4j.verify;
 
+import static org.grpo4j.verify.ScoringInputs.completions;
+import static org.grpo4j.verify.ScoringInputs.distinctPrompts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,22 +19,6 @@ import org.junit.jupiter.api.Test;
 
 /** {@link VerifierRunner} with {@link BatchRewardVerifier}s: batches of the declared size, in order; failures. */
 class BatchVerifierRunnerTest {
-
-    private static List<Prompt> prompts(int n) {
-        List<Prompt> ps = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            ps.add(Prompt.of("p" + i, 1));
-        }
-        return ps;
-    }
-
-    private static List<int[]> completions(int n) {
-        List<int[]> cs = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            cs.add(new int[] {i});
-        }
-        return cs;
-    }
 
     /** Scores a completion by its token; records the batches it got. */
     private static final class Recording implements BatchRewardVerifier {
@@ -63,7 +49,7 @@ class BatchVerifierRunnerTest {
         assertTrue(named instanceof BatchRewardVerifier b && b.maxBatchSize() == 3, "named keeps the batch form");
         try (VerifierRunner r = new VerifierRunner(RewardVerifier.combine(new WeightedVerifier("batch", 2.0, named),
                 new WeightedVerifier("one", 1.0, (p, c) -> 1)), VerifierConfig.defaults())) {
-            Rewards rw = r.score(prompts(7), completions(7));
+            Rewards rw = r.score(distinctPrompts(7), completions(7));
             assertArrayEquals(new double[] {0, 11, 22, 33, 44, 55, 66}, rw.byVerifier().get("batch"), 0);
             assertArrayEquals(new double[] {1, 23, 45, 67, 89, 111, 133}, rw.total(), 0);
         }
@@ -77,13 +63,13 @@ class BatchVerifierRunnerTest {
         BatchRewardVerifier shortBy1 = (ps, cs) -> new double[cs.size() - 1];
         try (VerifierRunner r = new VerifierRunner(RewardVerifier.named("short", shortBy1),
                 VerifierConfig.defaults())) {
-            VerifierException e = assertThrows(VerifierException.class, () -> r.score(prompts(3), completions(3)));
+            VerifierException e = assertThrows(VerifierException.class, () -> r.score(distinctPrompts(3), completions(3)));
             assertEquals("verifier 'short' threw java.lang.IllegalStateException: scoreBatch returned 2 rewards for 3 "
                     + "completions on completions 0 to 2 of the batch (the first: prompt 'p0' [1] with completion [0])",
                     e.getMessage());
         }
         try (VerifierRunner r = new VerifierRunner(shortBy1, VerifierConfig.defaults().scoringFailuresAs(-2))) {
-            Rewards rw = r.score(prompts(3), completions(3));
+            Rewards rw = r.score(distinctPrompts(3), completions(3));
             assertArrayEquals(new double[] {-2, -2, -2}, rw.total(), 0);
             assertEquals(3, rw.failures());
         }

@@ -1,5 +1,8 @@
 package org.grpo4j.verify;
 
+import static org.grpo4j.verify.ScoringInputs.P;
+import static org.grpo4j.verify.ScoringInputs.completions;
+import static org.grpo4j.verify.ScoringInputs.prompts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,23 +18,6 @@ import org.grpo4j.WeightedVerifier;
 import org.junit.jupiter.api.Test;
 
 class VerifierRunnerTest {
-    private static final Prompt P = new Prompt("p7", new int[] {1, 2}, new int[] {3});
-
-    private static List<Prompt> prompts(int n) {
-        List<Prompt> ps = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            ps.add(P);
-        }
-        return ps;
-    }
-
-    private static List<int[]> completions(int n) {
-        List<int[]> cs = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            cs.add(new int[] {i});
-        }
-        return cs;
-    }
 
     @Test
     void combinesWeightedVerifiersAndReportsEachPart() {
