@@ -51,8 +51,9 @@ class StudyCommandTest {
         String e = err.toString(StandardCharsets.UTF_8);
         assertTrue(e.contains("--long-steps") && e.contains("99999999999"), e);
         err.reset();
-        // an int short horizon whose scaled long horizon does not fit an int (it used to wrap around silently)
-        assertEquals(2, run("--short-steps", "2000000000", "--out", dir.toString()));
+        // full mode's long horizon is 10 × the short one: an int short horizon whose scaled long horizon does not
+        // fit an int used to wrap around silently
+        assertEquals(2, run("--mode", "full", "--short-steps", "2000000000", "--out", dir.toString()));
         e = err.toString(StandardCharsets.UTF_8);
         assertTrue(e.contains("--short-steps 2000000000 makes the long horizon 20000000000 steps"), e);
         err.reset();
