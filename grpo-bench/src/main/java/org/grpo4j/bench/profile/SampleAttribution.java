@@ -38,7 +38,13 @@ public record SampleAttribution(String category, String site, String callee) {
         boolean nativeNd4j = top.type().startsWith("org.nd4j.") || top.type().startsWith("org.bytedeco.");
         String category;
         if (nativeNd4j || (at > 0 && frames.get(at - 1).type().startsWith("org.nd4j."))) {
-            category = isProduct(frames, at) ? "ND4J matrix product" : "ND4J " + top.method();
+            if (isProduct(frames, at)) {
+                // INDArray.mmul multiplies into a temporary and assigns it to the result: that copy is its own row
+                category = top.method().equals("execTransformAny") ? "ND4J matrix product, copying its result"
+                        : "ND4J matrix product";
+            } else {
+                category = "ND4J " + top.method();
+            }
         } else if (at == 0) {
             category = "Java " + top.shortName();
         } else {

@@ -21,6 +21,18 @@ class SampleAttributionTest {
     }
 
     @Test
+    void theCopyInsideMmulIsItsOwnRow() {
+        SampleAttribution a = SampleAttribution.of(List.of(
+                new Frame("org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu", "execTransformAny", -1), EXEC,
+                new Frame("org.nd4j.linalg.api.ndarray.BaseNDArray", "assign", 1329),
+                new Frame("org.nd4j.linalg.api.ndarray.BaseNDArray", "mmuli", 3213),
+                new Frame("org.nd4j.linalg.api.ndarray.BaseNDArray", "mmul", 2917),
+                new Frame("org.grpo4j.transformer.FeedForward", "forward", 44)));
+        assertEquals(new SampleAttribution("ND4J matrix product, copying its result", "FeedForward.forward:44",
+                "BaseNDArray.mmul"), a);
+    }
+
+    @Test
     void anotherNativeOpIsNamedByItsNativeMethod() {
         SampleAttribution a = SampleAttribution.of(List.of(
                 new Frame("org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu", "execTransformStrict", -1), EXEC,
