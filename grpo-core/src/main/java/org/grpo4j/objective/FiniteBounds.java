@@ -74,6 +74,22 @@ final class FiniteBounds {
     }
 
     /**
+     * Rejects a KL-Cov coefficient too large for the data type (the same limit as β: {@code κ·w} is a gradient
+     * term).
+     *
+     * @param c  the configuration
+     * @param dt the log-probabilities' data type
+     * @throws IllegalArgumentException naming klCovCoefficient, its value and the type
+     */
+    static void checkPolicyLoss(org.grpo4j.GrpoConfig c, DataType dt) {
+        double kappa = c.policyLossParameters().klCovCoefficient();
+        if (c.policyLoss() == org.grpo4j.PolicyLoss.KL_COV && !(kappa <= limit(dt))) {
+            throw new IllegalArgumentException("klCovCoefficient (" + kappa + ") is too large for " + dt
+                    + " log-probabilities: it must be ≤ " + (float) limit(dt) + ", as beta");
+        }
+    }
+
+    /**
      * The mean log-ratio of a sequence, {@code Σ_t m (ℓ − ℓ_old) / max(1, L)}, finite for any finite inputs: the
      * plain sum first, and where it overflows (DOUBLE inputs near ±1.8e308) the means of ℓ and ℓ_old, each summed
      * as {@code Σ ℓ/L}, subtracted (whose difference may be ±∞, which the clamp maps to ±20, never NaN).

@@ -7,6 +7,7 @@ import org.grpo4j.KlEstimator;
 import org.grpo4j.ObjectiveInput;
 import org.grpo4j.ObjectiveMetrics;
 import org.grpo4j.ObjectiveResult;
+import org.grpo4j.PolicyLoss;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -20,6 +21,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *
  * <p>Every formula, with the option that selects it and its source, is in {@code docs/objective.md}. Stateless
  * and thread-safe; it allocates its temporaries per call and never writes its inputs.
+ *
+ * <p>The policy losses other than {@link PolicyLoss#CLIPPED} (per-row or batch-selecting functions) are computed
+ * row by row in double by {@link PolicySurrogates}, shared with {@link FusedGrpoObjective}; the KL term and the
+ * aggregation stay whole-tensor ops.
  */
 public final class Nd4jGrpoObjective implements GrpoObjective {
     private static final Nd4jGrpoObjective INSTANCE = new Nd4jGrpoObjective();
@@ -49,6 +54,7 @@ public final class Nd4jGrpoObjective implements GrpoObjective {
                 : Advantages.compute(rewards, c);
         ObjectiveChecks.checkValues(in);
         FiniteBounds.checkMagnitudes(adv, in.advantages() == null, c.beta(), dt);
+        FiniteBounds.checkPolicyLoss(c, dt);
         INDArray mask = in.mask();
         return compute(c, dt, n, t, rewards, adv, logpNew,
                 in.logpOld() == null ? logpNew : in.logpOld(), in.logpRef(), mask);
@@ -68,11 +74,13 @@ public final class Nd4jGrpoObjective implements GrpoObjective {
         double[] negA = new double[n];
         double[] posA = new double[n];
         double[] cap = new double[n];
+        int rowsCounted = c.fullyMaskedRows() == org.grpo4j.FullyMaskedRows.COUNTED ? n : nonEmpty;
         for (int i = 0; i < n; i++) {
             rowWeight[i] = switch (c.lossAggregation()) {
-                case SEQUENCE_MEAN_TOKEN_MEAN -> len[i] > 0 ? 1.0 / (len[i] * nonEmpty) : 0;
+                case SEQUENCE_MEAN_TOKEN_MEAN -> len[i] > 0 ? 1.0 / (len[i] * rowsCounted) : 0;
                 case TOKEN_MEAN -> active > 0 ? 1.0 / active : 0;
                 case CONSTANT_NORMALIZER -> 1.0 / ((double) n * c.maxCompletionLength());
+                case SEQUENCE_MEAN_TOKEN_SUM -> len[i] > 0 ? 1.0 / rowsCounted : 0;
             };
             negA[i] = adv[i] < 0 ? 1 : 0;
             posA[i] = adv[i] > 0 ? 1 : 0;
@@ -80,6 +88,9 @@ public final class Nd4jGrpoObjective implements GrpoObjective {
         }
         INDArray advCol = column(adv, dt);                                     // [N, 1]
         INDArray w = mask.mulColumnVector(column(rowWeight, dt));              // [N, T] dLoss/dl[i,t]
+        if (c.policyLoss() != PolicyLoss.CLIPPED) {
+            return custom(c, dt, n, t, rewards, adv, logpNew, logpOld, logpRef, mask, len, rowWeight, w, active);
+        }
 
         // ---- importance ratio, from the log-ratio clamped to [-20, 20] (docs/objective.md, "Finite results") ----
         INDArray ratio;                                                        // [N, T]
@@ -198,6 +209,82 @@ public final class Nd4jGrpoObjective implements GrpoObjective {
         ObjectiveMetrics metrics = new ObjectiveMetrics(loss, policyLoss, klAgg, fraction(klSum, active), meanRatio,
                 clipLow, clipHigh, clipLow + clipHigh, dualFraction, rewardMean, Advantages.sampleStd(rewards, 0, n),
                 Advantages.fractionOfZeroStdGroups(rewards, c.groupSize()), (long) active);
+        return new ObjectiveResult(loss, grad, Nd4j.createFromArray(adv).castTo(dt), metrics);
+    }
+
+    /**
+     * The objective for a policy loss other than CLIPPED: the surrogate and its gradient row by row
+     * ({@link PolicySurrogates}), the KL term as in {@link #compute}.
+     */
+    private static ObjectiveResult custom(GrpoConfig c, DataType dt, int n, int t, double[] rewards, double[] adv,
+                                          INDArray logpNew, INDArray logpOld, INDArray logpRef, INDArray mask,
+                                          double[] len, double[] rowWeight, INDArray w, double active) {
+        double[][] ln = logpNew.toDoubleMatrix();                              // [N][T]
+        double[][] lo = logpOld.toDoubleMatrix();                              // [N][T] (logpNew if on-policy)
+        double[][] mk = mask.toDoubleMatrix();                                 // [N][T]
+        PolicySurrogates.Rows rows = (i, rowNew, rowOld, rowMask) -> {
+            System.arraycopy(ln[i], 0, rowNew, 0, t);
+            System.arraycopy(lo[i], 0, rowOld, 0, t);
+            System.arraycopy(mk[i], 0, rowMask, 0, t);
+        };
+        boolean[] selected = PolicySurrogates.covarianceSelection(c, n, t, adv, len, rows);
+        PolicySurrogates.Tally tally = new PolicySurrogates.Tally();
+        double[][] pg = new double[n][t];                                      // [N][T] w ∂p/∂ℓ
+        double[] p = new double[t];
+        double policyLoss = 0;
+        for (int i = 0; i < n; i++) {
+            policyLoss += rowWeight[i] * PolicySurrogates.row(c, i, adv[i], len[i], ln[i], lo[i], mk[i],
+                    rowWeight[i], selected, p, pg[i], tally);
+        }
+        INDArray grad = Nd4j.createFromArray(pg).castTo(dt);                   // [N, T]
+
+        // ---- KL(pi || pi_ref), as in compute ------------------------------------------------------------------
+        double klSum = 0;
+        double klAgg = 0;
+        if (logpRef != null) {
+            INDArray d = logpRef.sub(logpNew);                                 // [N, T], ±inf possible
+            INDArray klInside = clampLogRatio(d, dt);
+            d.muli(mask);
+            INDArray kl;
+            INDArray klGrad;
+            switch (c.klEstimator()) {
+                case K1 -> {
+                    kl = d.neg();
+                    klGrad = klInside == null ? mask : mask.mul(klInside);
+                }
+                case K2 -> {
+                    kl = d.mul(d).muli(0.5);
+                    klGrad = d.negi();
+                }
+                case K3 -> {
+                    INDArray half = d.mul(0.5);
+                    INDArray em1 = Transforms.sinh(half, true).muli(Transforms.exp(half, false)).muli(2);
+                    kl = em1.sub(d);
+                    klGrad = em1.negi();
+                }
+                default -> throw new AssertionError(c.klEstimator());
+            }
+            if (klInside != null && c.klEstimator() != KlEstimator.K1) {
+                klGrad.muli(klInside);
+            }
+            klSum = kl.sumNumber().doubleValue();
+            klAgg = kl.muli(w).sumNumber().doubleValue();
+            if (c.beta() > 0) {
+                grad.addi(klGrad.mul(w).muli(c.beta()));
+            }
+        }
+        double loss = c.beta() > 0 ? policyLoss + c.beta() * klAgg : policyLoss;
+        double rewardMean = 0;
+        for (double r : rewards) {
+            rewardMean += r;
+        }
+        rewardMean /= n;
+        double low = fraction(tally.clipLow, active);
+        double high = fraction(tally.clipHigh, active);
+        ObjectiveMetrics metrics = new ObjectiveMetrics(loss, policyLoss, klAgg, fraction(klSum, active),
+                fraction(tally.ratioSum, active), low, high, low + high, 0, rewardMean,
+                Advantages.sampleStd(rewards, 0, n), Advantages.fractionOfZeroStdGroups(rewards, c.groupSize()),
+                (long) active, fraction(tally.selected, active));
         return new ObjectiveResult(loss, grad, Nd4j.createFromArray(adv).castTo(dt), metrics);
     }
 

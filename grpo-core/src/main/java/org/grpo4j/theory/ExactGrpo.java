@@ -268,7 +268,8 @@ public final class ExactGrpo {
     /**
      * The aggregation's factor for a tabular batch: each prompt's expected gradient is
      * {@code factor × }{@link FixedPoints#expectedGradient} (whose loss weights sum to 1 per group).
-     * {@code 1/P} for {@code SEQUENCE_MEAN_TOKEN_MEAN} and {@code TOKEN_MEAN}, {@code 1/(P·maxCompletionLength)}
+     * {@code 1/P} for {@code SEQUENCE_MEAN_TOKEN_MEAN}, {@code TOKEN_MEAN} and {@code SEQUENCE_MEAN_TOKEN_SUM},
+     * {@code 1/(P·maxCompletionLength)}
      * for {@code CONSTANT_NORMALIZER} (docs/objective.md section 5 with every completion one token long).
      *
      * @param config     the configuration
@@ -280,7 +281,7 @@ public final class ExactGrpo {
         Checks.notNull("config", config);
         Checks.atLeast("numPrompts", numPrompts, 1);
         return switch (config.lossAggregation()) {
-            case SEQUENCE_MEAN_TOKEN_MEAN, TOKEN_MEAN -> 1.0 / numPrompts;
+            case SEQUENCE_MEAN_TOKEN_MEAN, TOKEN_MEAN, SEQUENCE_MEAN_TOKEN_SUM -> 1.0 / numPrompts;
             case CONSTANT_NORMALIZER -> 1.0 / ((double) numPrompts * config.maxCompletionLength());
         };
     }

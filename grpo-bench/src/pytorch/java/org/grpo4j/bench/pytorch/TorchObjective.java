@@ -31,13 +31,16 @@ public final class TorchObjective {
      * @return the loss (a scalar) and the gradient {@code [N, T]}: {@code logpNew}'s {@code .grad}, overwritten by
      *         the next call with the same {@code logpNew}
      * @throws IllegalArgumentException for a configuration outside the four presets (dual clip, K1/K2, batch std,
-     *                                  leave-one-out baseline)
+     *                                  leave-one-out baseline, a policy loss other than CLIPPED, TRL's counting
+     *                                  of fully masked rows)
      */
     public static NDArray[] lossAndGradient(Engine engine, NDArray rewards, NDArray logpNew, NDArray logpOld,
                                             NDArray logpRef, NDArray mask, GrpoConfig c) {
         if (c.dualClipEnabled() || c.klEstimator() != org.grpo4j.KlEstimator.K3
                 || c.advantageBaseline() != AdvantageBaseline.GROUP_MEAN
-                || c.advantageScaling() == org.grpo4j.AdvantageScaling.BATCH_STD) {
+                || c.advantageScaling() == org.grpo4j.AdvantageScaling.BATCH_STD
+                || c.policyLoss() != org.grpo4j.PolicyLoss.CLIPPED
+                || c.fullyMaskedRows() != org.grpo4j.FullyMaskedRows.EXCLUDED) {
             throw new IllegalArgumentException("the PyTorch peer covers the GRPO, GSPO, DAPO and Dr. GRPO presets, "
                     + "not " + c);
         }
@@ -81,6 +84,10 @@ public final class TorchObjective {
                 }
                 case TOKEN_MEAN -> perToken.sum().div(mask.sum());
                 case CONSTANT_NORMALIZER -> perToken.sum().div((float) ((double) n * c.maxCompletionLength()));
+                case SEQUENCE_MEAN_TOKEN_SUM -> {
+                    NDArray active = lengths.gt(0).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+                    yield perToken.sum().div(active.sum());
+                }
             };
             gc.backward(loss);
             out[0] = loss;
