@@ -5,14 +5,20 @@ import java.util.Collections;
 import java.util.List;
 import org.grpo4j.AdvantageBaseline;
 import org.grpo4j.AdvantageScaling;
+import org.grpo4j.FullyMaskedRows;
 import org.grpo4j.GrpoConfig;
 import org.grpo4j.ImportanceLevel;
 import org.grpo4j.KlEstimator;
 import org.grpo4j.LossAggregation;
+import org.grpo4j.PolicyLoss;
 
 /**
- * The discrete choices of a {@link GrpoConfig}: the five option enums, whether the dual clip is on and whether β
- * is positive. {@link #all()} lists the 3 × 2 × 2 × 3 × 3 × 2 × 2 = 432 of them; combined with
+ * The discrete choices of a {@link GrpoConfig}: the option enums, whether the dual clip is on and whether β
+ * is positive. {@link #all()} lists every valid combination: baseline (2) × scaling (3) × KL (3) × β zero/positive
+ * (2) × aggregation with the fully-masked-row choice where it matters (TOKEN_MEAN, CONSTANT_NORMALIZER, and both
+ * choices for each sequence mean: 6) × policy loss with its importance level and dual clip (CLIPPED: 2 × 2, CISPO
+ * and SAPO: 2 levels, the five token-only losses: 1; 13) = 2808, of which the 432 of CLIPPED with EXCLUDED rows
+ * and without SEQUENCE_MEAN_TOKEN_SUM are the variants before policy losses existed. Combined with
  * {@link ConfigNumbers} each one is a configuration.
  *
  * @param baseline    the advantage baseline
@@ -22,9 +28,12 @@ import org.grpo4j.LossAggregation;
  * @param aggregation the loss aggregation
  * @param dualClip    whether the dual clip is on
  * @param positiveBeta whether β &gt; 0 (the KL term is in the loss and {@code logpRef} is required)
+ * @param policyLoss   the policy surrogate
+ * @param fullyMaskedRows whether sequence means count fully masked rows
  */
 public record ConfigVariant(AdvantageBaseline baseline, AdvantageScaling scaling, ImportanceLevel importance,
-                            KlEstimator kl, LossAggregation aggregation, boolean dualClip, boolean positiveBeta) {
+                            KlEstimator kl, LossAggregation aggregation, boolean dualClip, boolean positiveBeta,
+                            PolicyLoss policyLoss, FullyMaskedRows fullyMaskedRows) {
 
     private static final List<ConfigVariant> ALL;
 
@@ -37,7 +46,15 @@ public record ConfigVariant(AdvantageBaseline baseline, AdvantageScaling scaling
                         for (LossAggregation a : LossAggregation.values()) {
                             for (boolean dual : new boolean[] {false, true}) {
                                 for (boolean beta : new boolean[] {false, true}) {
-                                    all.add(new ConfigVariant(b, s, i, k, a, dual, beta));
+                                    for (PolicyLoss loss : PolicyLoss.values()) {
+                                        for (FullyMaskedRows rows : FullyMaskedRows.values()) {
+                                            ConfigVariant v = new ConfigVariant(b, s, i, k, a, dual, beta, loss,
+                                                    rows);
+                                            if (v.valid()) {
+                                                all.add(v);
+                                            }
+                                        }
+                                    }
                                 }
                             }
                         }
@@ -49,12 +66,39 @@ public record ConfigVariant(AdvantageBaseline baseline, AdvantageScaling scaling
     }
 
     /**
-     * Every combination of the discrete choices.
+     * Every valid combination of the discrete choices.
      *
-     * @return the 432 variants, in a fixed order
+     * @return the 2808 variants, in a fixed order
      */
     public static List<ConfigVariant> all() {
         return ALL;
+    }
+
+    /**
+     * The variants that existed before policy losses, masked-row counting and SEQUENCE_MEAN_TOKEN_SUM: CLIPPED,
+     * EXCLUDED, the three older aggregations.
+     *
+     * @return the 432 classic variants
+     */
+    public static List<ConfigVariant> classic() {
+        return ALL.stream().filter(v -> v.policyLoss == PolicyLoss.CLIPPED
+                && v.fullyMaskedRows == FullyMaskedRows.EXCLUDED
+                && v.aggregation != LossAggregation.SEQUENCE_MEAN_TOKEN_SUM).toList();
+    }
+
+    /**
+     * Whether {@link GrpoConfig} accepts this combination, and it is not a duplicate: SEQUENCE ratios only for the
+     * losses that support them, the dual clip only with CLIPPED, and COUNTED rows only with a sequence mean (the
+     * other aggregations do not depend on it).
+     *
+     * @return whether the variant is listed by {@link #all()}
+     */
+    public boolean valid() {
+        boolean sequenceMean = aggregation == LossAggregation.SEQUENCE_MEAN_TOKEN_MEAN
+                || aggregation == LossAggregation.SEQUENCE_MEAN_TOKEN_SUM;
+        return (importance == ImportanceLevel.TOKEN || policyLoss.supportsSequenceLevel())
+                && (!dualClip || policyLoss == PolicyLoss.CLIPPED)
+                && (fullyMaskedRows == FullyMaskedRows.EXCLUDED || sequenceMean);
     }
 
     /**
@@ -77,6 +121,9 @@ public record ConfigVariant(AdvantageBaseline baseline, AdvantageScaling scaling
                 .beta(positiveBeta ? numbers.positiveBeta() : 0)
                 .lossAggregation(aggregation)
                 .maxCompletionLength(numbers.maxCompletionLength())
+                .policyLoss(policyLoss)
+                .policyLossParameters(numbers.policyLossParameters())
+                .fullyMaskedRows(fullyMaskedRows)
                 .build();
     }
 
@@ -88,6 +135,6 @@ public record ConfigVariant(AdvantageBaseline baseline, AdvantageScaling scaling
      */
     public static ConfigVariant of(GrpoConfig c) {
         return new ConfigVariant(c.advantageBaseline(), c.advantageScaling(), c.importanceLevel(), c.klEstimator(),
-                c.lossAggregation(), c.dualClipEnabled(), c.beta() > 0);
+                c.lossAggregation(), c.dualClipEnabled(), c.beta() > 0, c.policyLoss(), c.fullyMaskedRows());
     }
 }

@@ -71,11 +71,12 @@ public interface GrpoObjectiveLaws {
         return ObjectiveArbitraries.fullCases(ObjectiveArbitraries.configs());
     }
 
-    /** @return full cases whose configuration has β = 0 and token-level ratios */
+    /** @return full cases whose configuration has β = 0, token-level ratios and the clipped surrogate */
     @Provide
     default Arbitrary<ObjectiveCase> tokenLevelCasesWithoutKl() {
         List<ConfigVariant> variants = ConfigVariant.all().stream()
-                .filter(v -> v.importance() == ImportanceLevel.TOKEN && !v.positiveBeta()).toList();
+                .filter(v -> v.importance() == ImportanceLevel.TOKEN && !v.positiveBeta()
+                        && v.policyLoss() == org.grpo4j.PolicyLoss.CLIPPED).toList();
         return ObjectiveArbitraries.fullCases(ObjectiveArbitraries.configs(variants));
     }
 
@@ -101,8 +102,11 @@ public interface GrpoObjectiveLaws {
         double scale = lossScale(c);
         List<int[]> points = pickPoints(c, random, 6);
         for (int[] p : points) {
+            // CISPO and VESPO: logpOld moves with logpNew, so that their stop-gradient weight is held
+            boolean frozen = FiniteDifferences.isFrozen(c.config());
             FiniteDifferences.Check check = FiniteDifferences.check(
-                    x -> objective.evaluate(c.withLogpNew(x).toInput(DataType.DOUBLE), c.config()).loss(),
+                    x -> objective.evaluate((frozen ? c.withLogpNew(x).withLogpOld(moved(c.logpOld(), c.logpNew(), x))
+                            : c.withLogpNew(x)).toInput(DataType.DOUBLE), c.config()).loss(),
                     c.logpNew(), p[0], p[1], grad[p[0]][p[1]], scale,
                     FiniteDifferences.curvatureBound(ref, c, p[0], p[1]));
             Statistics.label("finite differences").collect(check.outcome());
@@ -547,6 +551,17 @@ public interface GrpoObjectiveLaws {
             }
         }
         return s;
+    }
+
+    /* old + (x − base), entry by entry: logpOld moved as logpNew was. */
+    private static double[][] moved(double[][] old, double[][] base, double[][] x) {
+        double[][] m = Matrices.deepCopy(old);
+        for (int i = 0; i < m.length; i++) {
+            for (int j = 0; j < m[i].length; j++) {
+                m[i][j] += x[i][j] - base[i][j];
+            }
+        }
+        return m;
     }
 
     /* Up to `active` random active tokens and one random masked token, as [row, column] pairs. */

@@ -2,12 +2,15 @@ package org.grpo4j.testing;
 
 import java.util.Arrays;
 import org.grpo4j.AdvantageBaseline;
+import org.grpo4j.FullyMaskedRows;
 import org.grpo4j.GrpoConfig;
 import org.grpo4j.GrpoObjective;
 import org.grpo4j.ImportanceLevel;
 import org.grpo4j.ObjectiveInput;
 import org.grpo4j.ObjectiveMetrics;
 import org.grpo4j.ObjectiveResult;
+import org.grpo4j.PolicyLoss;
+import org.grpo4j.PolicyLossParameters;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -74,10 +77,11 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
      * @param tokenKl        {@code [N][T]} the KL estimator k of every token; 0 without a reference (section 4)
      * @param policyGradient {@code [N][T]} the policy part of the gradient alone, ∂(Σ w p)/∂logpNew
      * @param dualClipBinds  {@code [N][T]} where the dual clip capped the token loss
+     * @param covSelected    {@code [N][T]} the tokens KL-Cov penalised or Clip-Cov cut off (all false otherwise)
      */
     public record Result(double loss, double[][] gradient, double[] advantages, ObjectiveMetrics metrics,
                          double[][] ratio, double[][] weight, double[][] tokenPolicy, double[][] tokenKl,
-                         double[][] policyGradient, boolean[][] dualClipBinds) {
+                         double[][] policyGradient, boolean[][] dualClipBinds, boolean[][] covSelected) {
 
         /**
          * This result as the API's record, with arrays of the given data type.
@@ -128,6 +132,9 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
         double limit = magnitudeLimit(type);
         require(config.beta() <= limit, "beta (" + config.beta() + ") is too large for " + type
                 + " log-probabilities (at most " + limit + ")");
+        double kappa = config.policyLossParameters().klCovCoefficient();
+        require(config.policyLoss() != PolicyLoss.KL_COV || kappa <= limit, "klCovCoefficient (" + kappa
+                + ") is too large for " + type + " log-probabilities (at most " + limit + ")");
         for (int i = 0; i < r.advantages().length; i++) {
             require(Math.abs(r.advantages()[i]) <= limit, "advantages[" + i + "] = " + r.advantages()[i]
                     + " is too large for " + type + " log-probabilities (at most " + limit + ")");
@@ -370,13 +377,39 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
             }
         }
 
-        // 3. clipped surrogate and its derivative with respect to u = log rho
+        // 5 (first part). aggregation weights: they do not depend on the surrogate
+        int counted = c.fullyMaskedRows() == FullyMaskedRows.COUNTED ? n : activeRows;
+        double[][] w = new double[n][t];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < t; j++) {
+                if (mask[i][j] == 0) {
+                    continue;
+                }
+                switch (c.lossAggregation()) {
+                    case SEQUENCE_MEAN_TOKEN_MEAN -> w[i][j] = 1.0 / (len[i] * counted);
+                    case TOKEN_MEAN -> w[i][j] = 1.0 / active;
+                    case CONSTANT_NORMALIZER -> w[i][j] = 1.0 / ((double) n * c.maxCompletionLength());
+                    case SEQUENCE_MEAN_TOKEN_SUM -> w[i][j] = 1.0 / counted;
+                    default -> throw new AssertionError(c.lossAggregation());
+                }
+            }
+        }
+
+        // 3. the surrogate p and its derivative with respect to u = log rho (CLIPPED), or, for the other losses,
+        //    the policy gradient d(sum w p)/d logpNew directly (section 3 of docs/objective.md, "Other losses")
         double lo = 1 - c.epsilonLow();
         double hi = 1 + c.epsilonHigh();
         double[][] p = new double[n][t];
         double[][] dpdu = new double[n][t];
         boolean[][] dual = new boolean[n][t];
-        for (int i = 0; i < n; i++) {
+        Other other = c.policyLoss() == PolicyLoss.CLIPPED ? null
+                : otherLoss(c, a, logpNew, logpOld, mask, len, rho, w);
+        if (other != null) {
+            for (int i = 0; i < n; i++) {
+                p[i] = other.p[i];
+            }
+        }
+        for (int i = 0; i < n && other == null; i++) {
             for (int j = 0; j < t; j++) {
                 double r = rho[i][j];
                 double clipped = Math.min(Math.max(r, lo), hi);
@@ -424,21 +457,7 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
             }
         }
 
-        // 5. aggregation weights and the loss
-        double[][] w = new double[n][t];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < t; j++) {
-                if (mask[i][j] == 0) {
-                    continue;
-                }
-                switch (c.lossAggregation()) {
-                    case SEQUENCE_MEAN_TOKEN_MEAN -> w[i][j] = 1.0 / (len[i] * activeRows);
-                    case TOKEN_MEAN -> w[i][j] = 1.0 / active;
-                    case CONSTANT_NORMALIZER -> w[i][j] = 1.0 / ((double) n * c.maxCompletionLength());
-                    default -> throw new AssertionError(c.lossAggregation());
-                }
-            }
-        }
+        // 5. the loss
         double beta = c.beta();
         double loss = 0;
         double policyLoss = 0;
@@ -455,7 +474,9 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
         // 6. gradient with respect to logpNew
         double[][] pg = new double[n][t];
         for (int i = 0; i < n; i++) {
-            if (c.importanceLevel() == ImportanceLevel.TOKEN) {
+            if (other != null) {
+                pg[i] = other.grad[i];
+            } else if (c.importanceLevel() == ImportanceLevel.TOKEN) {
                 for (int j = 0; j < t; j++) {
                     pg[i][j] = w[i][j] * dpdu[i][j];
                 }
@@ -492,10 +513,10 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
                 }
                 klSum += k[i][j];
                 ratioSum += rho[i][j];
-                if (rho[i][j] < lo && a[i] < 0) {
+                if (other == null && rho[i][j] < lo && a[i] < 0) {
                     low++;
                 }
-                if (rho[i][j] > hi && a[i] > 0) {
+                if (other == null && rho[i][j] > hi && a[i] > 0) {
                     high++;
                 }
                 if (dual[i][j]) {
@@ -505,8 +526,18 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
         }
         double meanKl = active > 0 ? klSum / active : 0;
         double meanRatio = active > 0 ? ratioSum / active : 0;
+        if (other != null) {
+            low = other.low;
+            high = other.high;
+        }
         double lowFrac = active > 0 ? low / active : 0;
         double highFrac = active > 0 ? high / active : 0;
+        int selectedCount = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < t; j++) {
+                selectedCount += other != null && other.selected[i][j] ? 1 : 0;
+            }
+        }
         double dualFrac = active > 0 ? dualCount / active : 0;
         double rewardMean = 0;
         for (double r : rewards) {
@@ -515,8 +546,232 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
         rewardMean /= n;
         ObjectiveMetrics metrics = new ObjectiveMetrics(loss, policyLoss, klLoss, meanKl, meanRatio, lowFrac,
                 highFrac, lowFrac + highFrac, dualFrac, rewardMean, sampleStd(rewards, 0, n),
-                fractionOfZeroStdGroups(rewards, g), (long) active);
-        return new Result(loss, grad, a, metrics, rho, w, p, k, pg, dual);
+                fractionOfZeroStdGroups(rewards, g), (long) active, active > 0 ? selectedCount / active : 0);
+        return new Result(loss, grad, a, metrics, rho, w, p, k, pg, dual,
+                other != null ? other.selected : new boolean[n][t]);
+    }
+
+    // ---------------------------------------------------------------------------------- 3. the other losses
+
+    /**
+     * The policy part of a loss other than CLIPPED.
+     *
+     * @param p        {@code [N][T]} token surrogates p (0 where masked)
+     * @param grad     {@code [N][T]} ∂(Σ w p)/∂logpNew (0 where masked)
+     * @param low      tokens counted in {@code clip_ratio/low_mean}
+     * @param high     tokens counted in {@code clip_ratio/high_mean}
+     * @param selected {@code [N][T]} KL-Cov's or Clip-Cov's covariance selection
+     */
+    private record Other(double[][] p, double[][] grad, int low, int high, boolean[][] selected) {
+    }
+
+    /**
+     * Section 3, "Other losses", written loop by loop from the formulas: u the raw log-ratio (0 without logpOld),
+     * ρ the ratio of section 2 (already clamped), ℓ = logpNew.
+     */
+    private static Other otherLoss(GrpoConfig c, double[] a, double[][] logpNew, double[][] logpOld,
+                                   double[][] mask, double[] len, double[][] rho, double[][] w) {
+        int n = logpNew.length;
+        int t = logpNew[0].length;
+        PolicyLossParameters q = c.policyLossParameters();
+        double[][] p = new double[n][t];
+        double[][] grad = new double[n][t];
+        boolean[][] selected = new boolean[n][t];
+        int low = 0;
+        int high = 0;
+        double[][] u = new double[n][t];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < t; j++) {
+                u[i][j] = logpOld == null ? 0 : logpNew[i][j] - logpOld[i][j];
+            }
+        }
+        boolean sequence = c.importanceLevel() == ImportanceLevel.SEQUENCE;
+        switch (c.policyLoss()) {
+            case CISPO -> {
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < t; j++) {
+                        if (mask[i][j] == 1) {
+                            double weight = Math.min(rho[i][j], q.cispoEpsilonMax());   // a constant
+                            p[i][j] = -weight * a[i] * logpNew[i][j];
+                            grad[i][j] = w[i][j] * -weight * a[i];
+                            high += rho[i][j] > q.cispoEpsilonMax() && a[i] > 0 ? 1 : 0;
+                        }
+                    }
+                }
+            }
+            case SAPO -> {
+                for (int i = 0; i < n; i++) {
+                    double tau = a[i] > 0 ? q.sapoTemperaturePositive() : q.sapoTemperatureNegative();
+                    double[] dpdu = new double[t];
+                    double rowSum = 0;
+                    for (int j = 0; j < t; j++) {
+                        if (mask[i][j] == 1) {
+                            double sigma = 1 / (1 + Math.exp(-tau * (rho[i][j] - 1)));
+                            p[i][j] = -4 / tau * sigma * a[i];
+                            // d/du of (4/τ) σ(τ(e^u − 1)) = (4/τ) σ(1 − σ) τ e^u
+                            dpdu[j] = -a[i] * 4 * sigma * (1 - sigma) * rho[i][j];
+                            rowSum += w[i][j] * dpdu[j];
+                        }
+                    }
+                    for (int j = 0; j < t; j++) {
+                        if (mask[i][j] == 1) {
+                            double slope = clampSlope(sequence ? sequenceMean(u[i], mask[i], len[i]) : u[i][j]);
+                            grad[i][j] = sequence ? slope * rowSum / Math.max(1, len[i])
+                                    : slope * w[i][j] * dpdu[j];
+                        }
+                    }
+                }
+            }
+            case GMPO -> {
+                double eh = c.epsilonHigh();
+                double el = c.epsilonLow();
+                for (int i = 0; i < n; i++) {
+                    double sum = 0;
+                    double rowWeight = 0;
+                    for (int j = 0; j < t; j++) {
+                        if (mask[i][j] == 1) {
+                            double clamped = Math.max(-el, Math.min(eh, u[i][j]));
+                            double s = Math.signum(a[i]);
+                            sum += s * Math.min(s * u[i][j], s * clamped);
+                            rowWeight += w[i][j];
+                            high += a[i] > 0 && u[i][j] > eh ? 1 : 0;
+                            low += a[i] < 0 && u[i][j] < -el ? 1 : 0;
+                        }
+                    }
+                    double mean = sum / Math.max(1, len[i]);
+                    double geometric = Math.exp(Math.max(-LOG_RATIO_BOUND, Math.min(LOG_RATIO_BOUND, mean)));
+                    for (int j = 0; j < t; j++) {
+                        if (mask[i][j] == 1) {
+                            p[i][j] = -a[i] * geometric;
+                            boolean passes = a[i] > 0 ? u[i][j] <= eh : a[i] < 0 && u[i][j] >= -el;
+                            double dMean = passes ? 1.0 / Math.max(1, len[i]) : 0;   // ∂mean/∂ℓ_ij
+                            grad[i][j] = rowWeight * -a[i] * geometric * clampSlope(mean) * dMean;
+                        }
+                    }
+                }
+            }
+            case GPG -> {
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < t; j++) {
+                        if (mask[i][j] == 1) {
+                            p[i][j] = -a[i] * logpNew[i][j];
+                            grad[i][j] = -a[i] * w[i][j];
+                        }
+                    }
+                }
+            }
+            case VESPO -> {
+                for (int i = 0; i < n; i++) {
+                    double logW = 0;
+                    for (int j = 0; j < t; j++) {
+                        if (mask[i][j] == 1) {
+                            logW += Math.max(-LOG_RATIO_BOUND, Math.min(LOG_RATIO_BOUND, u[i][j]));
+                        }
+                    }
+                    logW = Math.max(Math.log(1e-8), Math.min(20, logW));
+                    boolean nonNegative = a[i] >= 0;
+                    double k = nonNegative ? q.vespoKPositive() : q.vespoKNegative();
+                    double lambda = Math.max(1e-4, nonNegative ? q.vespoLambdaPositive() : q.vespoLambdaNegative());
+                    double phi = Math.exp(lambda) * Math.exp(k * logW) * Math.exp(-lambda * Math.exp(logW));
+                    for (int j = 0; j < t; j++) {
+                        if (mask[i][j] == 1) {
+                            p[i][j] = -phi * a[i] * logpNew[i][j];
+                            grad[i][j] = -phi * a[i] * w[i][j];
+                        }
+                    }
+                }
+            }
+            case KL_COV, CLIP_COV -> {
+                boolean kl = c.policyLoss() == PolicyLoss.KL_COV;
+                double lo = 1 - c.epsilonLow();
+                double hi = 1 + c.epsilonHigh();
+                double count = 0;
+                double advSum = 0;
+                for (int i = 0; i < n; i++) {
+                    count += len[i];
+                    advSum += len[i] * a[i];
+                }
+                double denominator = kl ? count : count + 1e-8;
+                double logpMean = 0;
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < t; j++) {
+                        logpMean += mask[i][j] == 1 ? logpNew[i][j] / denominator : 0;
+                    }
+                }
+                double advMean = advSum / denominator;
+                double[][] cov = new double[n][t];
+                boolean[][] candidate = new boolean[n][t];
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < t; j++) {
+                        if (mask[i][j] == 0) {
+                            continue;
+                        }
+                        cov[i][j] = (a[i] - advMean) * (logpNew[i][j] - logpMean);
+                        double r = rho[i][j];
+                        boolean clippedByOrigin = -a[i] * Math.min(Math.max(r, lo), hi) > -a[i] * r;
+                        candidate[i][j] = kl || (!clippedByOrigin && cov[i][j] > q.clipCovLower()
+                                && cov[i][j] < q.clipCovUpper());
+                    }
+                }
+                int quota = Math.max(1, (int) Math.floor(count * (kl ? q.klCovRatio() : q.clipCovRatio())));
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < t; j++) {
+                        if (!candidate[i][j]) {
+                            continue;
+                        }
+                        int better = 0;                                  // candidates ranked before (i, j)
+                        for (int x = 0; x < n; x++) {
+                            for (int y = 0; y < t; y++) {
+                                if (candidate[x][y] && (cov[x][y] > cov[i][j]
+                                        || (cov[x][y] == cov[i][j] && x * t + y < i * t + j))) {
+                                    better++;
+                                }
+                            }
+                        }
+                        selected[i][j] = better < quota;
+                    }
+                }
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < t; j++) {
+                        if (mask[i][j] == 0) {
+                            continue;
+                        }
+                        double r = rho[i][j];
+                        double uc = Math.max(-LOG_RATIO_BOUND, Math.min(LOG_RATIO_BOUND, u[i][j]));
+                        double slope = clampSlope(u[i][j]);
+                        if (kl) {
+                            double penalty = selected[i][j] ? q.klCovCoefficient() : 0;
+                            p[i][j] = -a[i] * r + penalty * Math.abs(uc);
+                            grad[i][j] = w[i][j] * slope * (-a[i] * r + penalty * Math.signum(uc));
+                        } else {
+                            double clipped = Math.min(Math.max(r, lo), hi);
+                            low += r < lo && a[i] < 0 ? 1 : 0;
+                            high += r > hi && a[i] > 0 ? 1 : 0;
+                            if (!selected[i][j]) {
+                                p[i][j] = Math.max(-r * a[i], -clipped * a[i]);
+                                grad[i][j] = r * a[i] <= clipped * a[i] ? w[i][j] * slope * -r * a[i] : 0;
+                            }
+                        }
+                    }
+                }
+            }
+            default -> throw new AssertionError(c.policyLoss());
+        }
+        return new Other(p, grad, low, high, selected);
+    }
+
+    /* The clamp's derivative: 1 inside [−20, 20] (bounds included), 0 outside. */
+    private static double clampSlope(double x) {
+        return Math.abs(x) <= LOG_RATIO_BOUND ? 1 : 0;
+    }
+
+    /* Σ_t m u / max(1, L). */
+    private static double sequenceMean(double[] u, double[] mask, double len) {
+        double s = 0;
+        for (int j = 0; j < u.length; j++) {
+            s += mask[j] * u[j];
+        }
+        return s / Math.max(1, len);
     }
 
     // ---------------------------------------------------------------------------------------------------- checks

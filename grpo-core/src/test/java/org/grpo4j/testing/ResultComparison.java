@@ -38,8 +38,19 @@ public final class ResultComparison {
         if (advantage == 0) {
             return false;
         }
-        return near(ratio, 1 - c.epsilonLow(), window) || near(ratio, 1 + c.epsilonHigh(), window)
-                || (c.dualClipEnabled() && advantage < 0 && near(ratio, c.dualClip(), window));
+        return switch (c.policyLoss()) {
+            case CLIPPED, CLIP_COV -> near(ratio, 1 - c.epsilonLow(), window)
+                    || near(ratio, 1 + c.epsilonHigh(), window)
+                    || (c.dualClipEnabled() && advantage < 0 && near(ratio, c.dualClip(), window));
+            // the CISPO weight min(ρ, ε_max) has a kink at ε_max (and its clip metric a jump)
+            case CISPO -> near(ratio, c.policyLossParameters().cispoEpsilonMax(), window);
+            // GMPO clips each token's log-ratio at ε_high (A > 0) or −ε_low (A < 0)
+            case GMPO -> advantage > 0 ? near(ratio, Math.exp(c.epsilonHigh()), window)
+                    : near(ratio, Math.exp(-c.epsilonLow()), window);
+            // |log ρ| has its kink at ρ = 1, on the tokens KL-Cov selects
+            case KL_COV -> near(ratio, 1, window);
+            case SAPO, GPG, VESPO -> false;
+        };
     }
 
     private static boolean near(double x, double bound, double window) {
