@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 import org.grpo4j.GrpoConfig;
 import org.grpo4j.ObjectiveResult;
@@ -60,9 +62,9 @@ public interface GrpoObjectiveContract extends GrpoObjectiveLaws {
     }
 
     /**
-     * (a) Every one of the 432 {@link ConfigVariant}s (baseline × scaling × importance level × KL estimator ×
-     * aggregation × dual clip on/off × β zero/positive) agrees with the reference on each generated batch (FLOAT
-     * inputs; for β = 0, every other variant drops logpRef).
+     * (a) Every one of the 2808 {@link ConfigVariant}s (baseline × scaling × importance level × KL estimator ×
+     * aggregation × dual clip on/off × β zero/positive × policy loss × masked-row counting, the valid ones) agrees
+     * with the reference on each generated batch (FLOAT inputs; for β = 0, every other variant drops logpRef).
      *
      * @param c the batch; its numbers (G, ε, …) are kept, its variant replaced
      */
@@ -86,6 +88,34 @@ public interface GrpoObjectiveContract extends GrpoObjectiveLaws {
         }
         assertTrue(failures.isEmpty(), () -> "variants disagreeing with the reference:\n  "
                 + String.join("\n  ", failures) + "\n" + c);
+    }
+
+    /** @return cases for the non-default policy losses, logpOld/logpRef absent and advantages given sometimes */
+    @Provide
+    default Arbitrary<ObjectiveCase> otherLossAnyCases() {
+        return ObjectiveArbitraries.cases(ObjectiveArbitraries.configs(PolicyLossLaws.otherLossVariants(false)));
+    }
+
+    /**
+     * (a) The policy losses other than CLIPPED (CISPO, SAPO, GMPO, GPG, VESPO, KL-Cov, Clip-Cov, with every other
+     * option and masked-row counting) agree with the reference, FLOAT and DOUBLE inputs, on cases drawn for them
+     * alone (the general properties above meet them only now and then).
+     *
+     * @param c          the case
+     * @param withDouble DOUBLE inputs if true
+     */
+    @Property(tries = 200)
+    default void otherLossesMatchTheReference(@ForAll("otherLossAnyCases") ObjectiveCase c,
+                                              @ForAll boolean withDouble) {
+        assertMatchesReference(c, withDouble ? DataType.DOUBLE : DataType.FLOAT);
+        Statistics.label("policy loss").collect(c.config().policyLoss());
+        Statistics.label("policy loss").coverage(cov -> {
+            for (org.grpo4j.PolicyLoss v : org.grpo4j.PolicyLoss.values()) {
+                if (v != org.grpo4j.PolicyLoss.CLIPPED) {
+                    cov.check(v).percentage(p -> p >= 4);
+                }
+            }
+        });
     }
 
     // ----------------------------------------------------------------------------------------------- helpers
