@@ -62,16 +62,18 @@ public interface GrpoObjectiveContract extends GrpoObjectiveLaws {
     }
 
     /**
-     * (a) Every one of the 2808 {@link ConfigVariant}s (baseline × scaling × importance level × KL estimator ×
-     * aggregation × dual clip on/off × β zero/positive × policy loss × masked-row counting, the valid ones) agrees
-     * with the reference on each generated batch (FLOAT inputs; for β = 0, every other variant drops logpRef).
+     * (a) Every one of the 828 {@link ConfigVariant#suite()} variants (the 432 classic ones: baseline × scaling ×
+     * importance level × KL estimator × aggregation × dual clip on/off × β zero/positive; and every policy loss ×
+     * importance level × KL estimator × aggregation × masked-row counting × β with GROUP_MEAN/GROUP_STD advantages)
+     * agrees with the reference on each generated batch (FLOAT inputs; for β = 0, every other variant drops
+     * logpRef).
      *
      * @param c the batch; its numbers (G, ε, …) are kept, its variant replaced
      */
     @Property(tries = 3)
     default void matchesReferenceForEveryVariant(@ForAll("fullCases") ObjectiveCase c) {
         ConfigNumbers numbers = ConfigNumbers.of(c.config());
-        List<ConfigVariant> variants = ConfigVariant.all();
+        List<ConfigVariant> variants = ConfigVariant.suite();
         List<String> failures = new ArrayList<>();
         for (int k = 0; k < variants.size() && failures.size() < 5; k++) {
             ConfigVariant v = variants.get(k);

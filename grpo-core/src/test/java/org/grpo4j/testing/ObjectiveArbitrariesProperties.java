@@ -168,6 +168,7 @@ class ObjectiveArbitrariesProperties {
         assertEquals(2808, ConfigVariant.all().size());
         assertEquals(2808, new HashSet<>(ConfigVariant.all()).size());
         assertEquals(432, ConfigVariant.classic().size());
+        assertEquals(828, ConfigVariant.suite().size());
         ConfigNumbers numbers = ConfigNumbers.of(GrpoConfig.defaults());
         for (ConfigVariant v : ConfigVariant.all()) {
             assertEquals(v, ConfigVariant.of(v.config(numbers)));

@@ -607,9 +607,10 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
                     for (int j = 0; j < t; j++) {
                         if (mask[i][j] == 1) {
                             double sigma = 1 / (1 + Math.exp(-tau * (rho[i][j] - 1)));
+                            double complement = 1 / (1 + Math.exp(tau * (rho[i][j] - 1)));   // 1 − σ, exactly
                             p[i][j] = -4 / tau * sigma * a[i];
                             // d/du of (4/τ) σ(τ(e^u − 1)) = (4/τ) σ(1 − σ) τ e^u
-                            dpdu[j] = -a[i] * 4 * sigma * (1 - sigma) * rho[i][j];
+                            dpdu[j] = -a[i] * 4 * sigma * complement * rho[i][j];
                             rowSum += w[i][j] * dpdu[j];
                         }
                     }
