@@ -183,7 +183,11 @@ public final class Nd4jGrpoObjective implements GrpoObjective {
         }
 
         // ---- loss and gradient -----------------------------------------------------------------------------------
-        double policyLoss = pgLoss.muli(w).sumNumber().doubleValue();
+        // SEQUENCE_MEAN_TOKEN_SUM weighs a token up to 1/N′ (not 1/L): a FLOAT sum of T tokens near the
+        // "Finite results" bound could overflow, so that sum is formed in double
+        double policyLoss = c.lossAggregation() == org.grpo4j.LossAggregation.SEQUENCE_MEAN_TOKEN_SUM
+                ? pgLoss.castTo(DataType.DOUBLE).muli(w.castTo(DataType.DOUBLE)).sumNumber().doubleValue()
+                : pgLoss.muli(w).sumNumber().doubleValue();
         INDArray grad;
         if (c.importanceLevel() == ImportanceLevel.SEQUENCE) {
             // log s_i = sum_t m log-ratio / len_i  =>  dL/dlogp_new[i,t] = (sum_t' dL/dlog s_i at t') m[i,t] / len_i

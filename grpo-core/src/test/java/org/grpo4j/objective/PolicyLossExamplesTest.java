@@ -300,4 +300,33 @@ class PolicyLossExamplesTest {
         assertEquals(0.75, g[1][0], tol, "gradient of the uncapped token");
         assertEquals(0.5, r.metrics().dualClipFraction(), 1e-12, "clip_ratio/dual");
     }
+
+    /**
+     * A KL-Cov coefficient above the data type's limit (as β's, {@code max / (4 e^20)}: 1.75e29 for FLOAT) is
+     * rejected when the configuration meets FLOAT data, naming klCovCoefficient, its value and the type; DOUBLE
+     * data admit it.
+     *
+     * @param o    the objective
+     * @param type the inputs' data type
+     */
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("objectives")
+    void klCovCoefficientTooLargeForTheTypeIsRejected(GrpoObjective o, DataType type) {
+        GrpoConfig c = base(PolicyLoss.KL_COV).policyLossParameters(PolicyLossParameters.defaults()
+                .withKlCov(0.5, 1e30)).build();
+        ObjectiveInput in = ObjectiveInput.of(Matrices.vector(new double[] {1, 0}, type),
+                        Matrices.matrix(new double[][] {{-1}, {-2}}, type),
+                        Matrices.matrix(new double[][] {{-1.5}, {-2}}, type), null, Matrices.matrix(full(1), type))
+                .withAdvantages(Matrices.vector(new double[] {1, -1}, type));
+        if (type == DataType.FLOAT) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> o.evaluate(in, c));
+            for (String f : new String[] {"klCovCoefficient", "1.0E30", "FLOAT"}) {
+                org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(f),
+                        "message should contain '" + f + "': " + e.getMessage());
+            }
+        } else {
+            org.junit.jupiter.api.Assertions.assertTrue(Double.isFinite(o.evaluate(in, c).loss()));
+        }
+    }
 }
