@@ -1,5 +1,8 @@
 package org.grpo4j;
 
+import org.grpo4j.correction.EntropyControl;
+import org.grpo4j.correction.RolloutCorrection;
+
 /**
  * The immutable configuration of the GRPO objective: which advantage, importance ratio, clipping, KL term and loss
  * aggregation to use. Every mainstream GRPO variant is a combination of these fields; {@link #grpo()},
@@ -19,6 +22,8 @@ package org.grpo4j;
  *   <li>{@code lossAggregation = SEQUENCE_MEAN_TOKEN_MEAN}: GRPO (Shao et al. 2024, eq. 3).</li>
  *   <li>{@code maxCompletionLength = 256}: TRL {@code max_completion_length}; the normaliser of
  *       {@link LossAggregation#CONSTANT_NORMALIZER} and the largest token dimension the objective accepts.</li>
+ *   <li>{@code rolloutCorrection = RolloutCorrection.off()}, {@code entropyControl = EntropyControl.off()}: no
+ *       per-token correction (see those types for their sources); the numbers are those of the fields above.</li>
  * </ul>
  *
  * @param groupSize           G, completions per prompt; at least 2
@@ -35,6 +40,9 @@ package org.grpo4j;
  * @param beta                KL weight; finite, ≥ 0; 0 means no reference log-probs are needed
  * @param lossAggregation     reduction of token losses to the scalar loss
  * @param maxCompletionLength the constant length of {@link LossAggregation#CONSTANT_NORMALIZER}; at least 1
+ * @param rolloutCorrection   importance-sampling correction of the sampler's rollouts, DeepSeek-V3.2's off-policy
+ *                            sequence mask and unbiased KL estimate
+ * @param entropyControl      entropy-based token selection (TRL {@code top_entropy_quantile})
  */
 public record GrpoConfig(
         int groupSize,
@@ -48,7 +56,9 @@ public record GrpoConfig(
         KlEstimator klEstimator,
         double beta,
         LossAggregation lossAggregation,
-        int maxCompletionLength) {
+        int maxCompletionLength,
+        RolloutCorrection rolloutCorrection,
+        EntropyControl entropyControl) {
 
     /**
      * Validates every field and the rules between fields.
@@ -75,6 +85,8 @@ public record GrpoConfig(
         Checks.nonNegative("beta", beta);
         Checks.notNull("lossAggregation", lossAggregation);
         Checks.atLeast("maxCompletionLength", maxCompletionLength, 1);
+        Checks.notNull("rolloutCorrection", rolloutCorrection);
+        Checks.notNull("entropyControl", entropyControl);
     }
 
     /**
@@ -147,7 +159,8 @@ public record GrpoConfig(
                 .advantageScaling(advantageScaling).advantageEpsilon(advantageEpsilon)
                 .importanceLevel(importanceLevel).epsilonLow(epsilonLow).epsilonHigh(epsilonHigh)
                 .dualClip(dualClip).klEstimator(klEstimator).beta(beta).lossAggregation(lossAggregation)
-                .maxCompletionLength(maxCompletionLength);
+                .maxCompletionLength(maxCompletionLength).rolloutCorrection(rolloutCorrection)
+                .entropyControl(entropyControl);
     }
 
     /**
@@ -175,6 +188,8 @@ public record GrpoConfig(
         private double beta = 0.04;
         private LossAggregation lossAggregation = LossAggregation.SEQUENCE_MEAN_TOKEN_MEAN;
         private int maxCompletionLength = 256;
+        private RolloutCorrection rolloutCorrection = RolloutCorrection.off();
+        private EntropyControl entropyControl = EntropyControl.off();
 
         private Builder() {
         }
@@ -251,6 +266,18 @@ public record GrpoConfig(
             return this;
         }
 
+        /** @param v see {@link GrpoConfig#rolloutCorrection()} @return this builder */
+        public Builder rolloutCorrection(RolloutCorrection v) {
+            rolloutCorrection = v;
+            return this;
+        }
+
+        /** @param v see {@link GrpoConfig#entropyControl()} @return this builder */
+        public Builder entropyControl(EntropyControl v) {
+            entropyControl = v;
+            return this;
+        }
+
         /**
          * Builds and validates the configuration.
          *
@@ -259,7 +286,8 @@ public record GrpoConfig(
          */
         public GrpoConfig build() {
             return new GrpoConfig(groupSize, advantageBaseline, advantageScaling, advantageEpsilon, importanceLevel,
-                    epsilonLow, epsilonHigh, dualClip, klEstimator, beta, lossAggregation, maxCompletionLength);
+                    epsilonLow, epsilonHigh, dualClip, klEstimator, beta, lossAggregation, maxCompletionLength,
+                    rolloutCorrection, entropyControl);
         }
     }
 }

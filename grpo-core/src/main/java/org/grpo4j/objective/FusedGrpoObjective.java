@@ -53,7 +53,15 @@ public final class FusedGrpoObjective implements GrpoObjective {
         double[] rewards = ObjectiveChecks.finiteVector("rewards", in.rewards());
         double[] adv = in.advantages() != null ? ObjectiveChecks.finiteVector("advantages", in.advantages())
                 : Advantages.compute(rewards, c);
-        FiniteBounds.checkMagnitudes(adv, in.advantages() == null, c.beta(), dt);
+        FiniteBounds.checkMagnitudes(adv, in.advantages() == null, c, dt);
+        if (!c.rolloutCorrection().isOff() || c.entropyControl().masksTokens() || in.logpSampling() != null
+                || in.entropies() != null) {
+            ObjectiveChecks.checkValues(in);                                   // the order of Nd4jGrpoObjective's
+        }
+        TokenWeights weights = TokenWeights.compute(in, c, adv);
+        double[] cw = weights.policy();                                        // [N * T] or null
+        double[] klRho = weights.klRatio();                                    // [N * T] or null
+        boolean[] klRhoInside = weights.klRatioInside();
         DirectElements mask = DirectElements.of(in.mask());
         DirectElements logpNew = DirectElements.of(logpNewArray);
         DirectElements logpOld = in.logpOld() == null ? null : DirectElements.of(in.logpOld());
@@ -152,6 +160,10 @@ public final class FusedGrpoObjective implements GrpoObjective {
                     pgGrad = 0;
                     dualCapped++;
                 }
+                if (cw != null) {                                               // the detached correction weight
+                    pg *= cw[k];
+                    pgGrad *= cw[k];
+                }
                 clipLow += r < lower && a < 0 ? 1 : 0;
                 clipHigh += r > upper && a > 0 ? 1 : 0;
                 ratioSum += r;
@@ -179,6 +191,10 @@ public final class FusedGrpoObjective implements GrpoObjective {
                     }
                     if (!FiniteBounds.inside(dRaw)) {
                         klGrad = 0;                                             // the clamp's derivative
+                    }
+                    if (klRho != null) {                                        // DeepSeek-V3.2: rho k, differentiated
+                        klGrad = klRho[k] * (klGrad + (klRhoInside[k] ? kl : 0));
+                        kl *= klRho[k];
                     }
                     klSum += kl;
                     rowKl += kl;
@@ -216,7 +232,7 @@ public final class FusedGrpoObjective implements GrpoObjective {
                 fraction(ratioSum, active), low, high, low + high, fraction(dualCapped, active), rewardMean,
                 Advantages.sampleStd(rewards, 0, n), Advantages.fractionOfZeroStdGroups(rewards, c.groupSize()),
                 active);
-        return new ObjectiveResult(loss, gradArray, DirectElements.array(adv, dt), metrics);
+        return new ObjectiveResult(loss, gradArray, DirectElements.array(adv, dt), metrics, weights.metrics());
     }
 
     private static double fraction(double numerator, long active) {

@@ -48,14 +48,16 @@ public final class Nd4jGrpoObjective implements GrpoObjective {
         double[] adv = in.advantages() != null ? ObjectiveChecks.finiteVector("advantages", in.advantages())
                 : Advantages.compute(rewards, c);
         ObjectiveChecks.checkValues(in);
-        FiniteBounds.checkMagnitudes(adv, in.advantages() == null, c.beta(), dt);
+        FiniteBounds.checkMagnitudes(adv, in.advantages() == null, c, dt);
+        TokenWeights weights = TokenWeights.compute(in, c, adv);
         INDArray mask = in.mask();
         return compute(c, dt, n, t, rewards, adv, logpNew,
-                in.logpOld() == null ? logpNew : in.logpOld(), in.logpRef(), mask);
+                in.logpOld() == null ? logpNew : in.logpOld(), in.logpRef(), mask, weights);
     }
 
     private static ObjectiveResult compute(GrpoConfig c, DataType dt, int n, int t, double[] rewards, double[] adv,
-                                           INDArray logpNew, INDArray logpOld, INDArray logpRef, INDArray mask) {
+                                           INDArray logpNew, INDArray logpOld, INDArray logpRef, INDArray mask,
+                                           TokenWeights weights) {
         // ---- per-sequence scalars in Java: lengths, advantage columns, aggregation weights --------------------
         double[] len = mask.sum(1).toDoubleVector();                           // [N] active tokens per sequence
         double active = 0;
@@ -128,6 +130,12 @@ public final class Nd4jGrpoObjective implements GrpoObjective {
             pgGrad.muli(capped.rsub(1.0));
             dualFraction = fraction(capped.muli(mask).sumNumber().doubleValue(), active);
         }
+        if (weights.policy() != null) {
+            // the detached correction weight c_t of the policy loss (docs/objective.md, "Rollout correction")
+            INDArray cw = matrix(weights.policy(), dt, n, t);                 // [N, T]
+            pgLoss.muli(cw);
+            pgGrad.muli(cw);
+        }
 
         // ---- metrics of the ratio (before its buffer is reused) ------------------------------------------------
         double clipLow = fraction(ratio.lt(lower).castTo(dt).muliColumnVector(column(negA, dt)).muli(mask)
@@ -167,6 +175,13 @@ public final class Nd4jGrpoObjective implements GrpoObjective {
             if (klInside != null && c.klEstimator() != KlEstimator.K1) {
                 klGrad.muli(klInside);                                         // the clamp's derivative
             }
+            if (weights.klRatio() != null) {
+                // DeepSeek-V3.2's unbiased estimate rho k, rho = pi_new / pi_old: d(rho k) = rho (k [inside] + dk)
+                INDArray rho = matrix(weights.klRatio(), dt, n, t);            // [N, T]
+                INDArray rhoInside = matrix(insideValues(weights.klRatioInside()), dt, n, t);
+                klGrad = klGrad.add(kl.mul(rhoInside)).muli(rho);
+                kl = kl.mul(rho);
+            }
             klSum = kl.sumNumber().doubleValue();                              // kl is 0 where mask is 0
             klAgg = kl.muli(w).sumNumber().doubleValue();
         }
@@ -198,7 +213,19 @@ public final class Nd4jGrpoObjective implements GrpoObjective {
         ObjectiveMetrics metrics = new ObjectiveMetrics(loss, policyLoss, klAgg, fraction(klSum, active), meanRatio,
                 clipLow, clipHigh, clipLow + clipHigh, dualFraction, rewardMean, Advantages.sampleStd(rewards, 0, n),
                 Advantages.fractionOfZeroStdGroups(rewards, c.groupSize()), (long) active);
-        return new ObjectiveResult(loss, grad, Nd4j.createFromArray(adv).castTo(dt), metrics);
+        return new ObjectiveResult(loss, grad, Nd4j.createFromArray(adv).castTo(dt), metrics, weights.metrics());
+    }
+
+    private static INDArray matrix(double[] v, DataType dt, int n, int t) {
+        return Nd4j.createFromArray(v).castTo(dt).reshape(n, t);
+    }
+
+    private static double[] insideValues(boolean[] inside) {
+        double[] v = new double[inside.length];
+        for (int k = 0; k < v.length; k++) {
+            v[k] = inside[k] ? 1 : 0;
+        }
+        return v;
     }
 
     /**
