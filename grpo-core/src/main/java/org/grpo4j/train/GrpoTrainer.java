@@ -249,9 +249,13 @@ public final class GrpoTrainer implements AutoCloseable {
                 int t = (int) logpNew.size(1);
                 DataType mdt = logpNew.dataType();
                 INDArray mask = rows(batch.lossMask(config.maskTruncated(), mdt), rows, t);
+                // the sampler's log-probabilities and the entropies only when a correction reads them
+                INDArray logpSampling = grpo.rolloutCorrection().usesSamplingLogProbs()
+                        ? rows(batch.samplingLogProbs(mdt), rows, t) : null;
+                INDArray entropies = grpo.entropyControl().masksTokens() ? forward.entropies().castTo(mdt) : null;
                 ObjectiveInput input = new ObjectiveInput(rows(rewardArray, rows), rows(advantages, rows), logpNew,
                         logpOld == null ? null : rows(logpOld, rows, t), logpRef == null ? null : rows(logpRef, rows, t),
-                        mask);
+                        mask, logpSampling, entropies);
                 ObjectiveResult result = objective.evaluate(input, grpo);
                 times.lap(PhaseTimes.Phase.OBJECTIVE);
                 forward.backward(result.gradient());
@@ -259,6 +263,7 @@ public final class GrpoTrainer implements AutoCloseable {
                 StepResult os = optimizer.step(policy.parameters());
                 times.lap(PhaseTimes.Phase.OPTIMIZER);
                 sums.add(result.metrics(), forward.entropies(), mask, os);
+                sums.add(result.correction());
                 times.lap(PhaseTimes.Phase.OTHER);
             }
         }
@@ -518,6 +523,19 @@ public final class GrpoTrainer implements AutoCloseable {
         m.put("clip_ratio/high_mean", s.mean(s.clipHigh));
         m.put("clip_ratio/region_mean", s.mean(s.clipRegion));
         m.put("entropy", s.entropyTokens > 0 ? s.entropy / s.entropyTokens : 0);
+        if (s.sampled > 0) {                                            // TRL's names
+            m.put("sampling/importance_sampling_ratio/min", s.isMin);
+            m.put("sampling/importance_sampling_ratio/mean", s.isMean / s.sampled);
+            m.put("sampling/importance_sampling_ratio/max", s.isMax);
+            m.put("sampling/sampling_logp_difference/mean", s.diffMean / s.sampled);
+            m.put("sampling/sampling_logp_difference/max", s.diffMax);
+        }
+        if (config.grpo().rolloutCorrection().offPolicyMaskEnabled()) {
+            m.put("sampling/off_policy_masked_fraction", s.mean(s.offPolicyMasked));
+        }
+        if (config.grpo().entropyControl().masksTokens()) {
+            m.put("entropy/masked_fraction", s.mean(s.entropyMasked));
+        }
         int minLen = Integer.MAX_VALUE;
         int maxLen = 0;
         long tokens = 0;
@@ -575,6 +593,27 @@ public final class GrpoTrainer implements AutoCloseable {
         private double lastLr;
         private double entropy;
         private double entropyTokens;
+        private int sampled;
+        private double isMin = Double.POSITIVE_INFINITY;
+        private double isMean;
+        private double isMax;
+        private double diffMean;
+        private double diffMax;
+        private double offPolicyMasked;
+        private double entropyMasked;
+
+        void add(org.grpo4j.correction.CorrectionMetrics cm) {
+            offPolicyMasked += cm.offPolicyMaskedFraction();
+            entropyMasked += cm.entropyMaskedFraction();
+            if (cm.sampled()) {
+                sampled++;
+                isMin = Math.min(isMin, cm.importanceRatioMin());
+                isMean += cm.importanceRatioMean();
+                isMax = Math.max(isMax, cm.importanceRatioMax());
+                diffMean += cm.samplingLogpDifferenceMean();
+                diffMax = Math.max(diffMax, cm.samplingLogpDifferenceMax());
+            }
+        }
 
         void add(ObjectiveMetrics om, INDArray entropies, INDArray mask, StepResult os) {
             updates++;
