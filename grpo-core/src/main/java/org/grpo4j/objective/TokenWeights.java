@@ -74,7 +74,8 @@ final class TokenWeights {
         EntropyControl ec = c.entropyControl();
         ObjectiveChecks.checkOptional(in, ec);
         boolean sampling = in.logpSampling() != null && rc.usesSamplingLogProbs();
-        if (!sampling && !ec.masksTokens() && !rc.klCorrection()) {
+        boolean opsmOnOld = !sampling && rc.offPolicyMaskEnabled() && in.logpOld() != null;
+        if (!sampling && !opsmOnOld && !ec.masksTokens() && !rc.klCorrection()) {
             return NONE;
         }
         int n = (int) in.logpNew().size(0);
@@ -122,7 +123,7 @@ final class TokenWeights {
             if (rc.offPolicyMaskEnabled()) {
                 opsmFraction = offPolicyMask(rc, mask, lp, smp, len, adv, n, t, weight, nonEmpty);
             }
-        } else if (rc.offPolicyMaskEnabled() && in.logpOld() != null) {
+        } else if (opsmOnOld) {
             // no sampler's log-probabilities: the trainer's old policy is the sampling policy
             weight = new double[n * t];
             Arrays.fill(weight, 1);

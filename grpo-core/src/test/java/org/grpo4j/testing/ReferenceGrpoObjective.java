@@ -1,6 +1,8 @@
 package org.grpo4j.testing;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.grpo4j.AdvantageBaseline;
 import org.grpo4j.GrpoConfig;
 import org.grpo4j.GrpoObjective;
@@ -8,6 +10,10 @@ import org.grpo4j.ImportanceLevel;
 import org.grpo4j.ObjectiveInput;
 import org.grpo4j.ObjectiveMetrics;
 import org.grpo4j.ObjectiveResult;
+import org.grpo4j.correction.CorrectionLevel;
+import org.grpo4j.correction.CorrectionMetrics;
+import org.grpo4j.correction.CorrectionMode;
+import org.grpo4j.correction.RolloutCorrection;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -74,10 +80,14 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
      * @param tokenKl        {@code [N][T]} the KL estimator k of every token; 0 without a reference (section 4)
      * @param policyGradient {@code [N][T]} the policy part of the gradient alone, ∂(Σ w p)/∂logpNew
      * @param dualClipBinds  {@code [N][T]} where the dual clip capped the token loss
+     * @param correctionWeight {@code [N][T]} the detached weight c of each token's policy loss (1 without
+     *                       corrections; "Rollout correction", "Entropy masking")
+     * @param correction     the corrections' metrics
      */
     public record Result(double loss, double[][] gradient, double[] advantages, ObjectiveMetrics metrics,
                          double[][] ratio, double[][] weight, double[][] tokenPolicy, double[][] tokenKl,
-                         double[][] policyGradient, boolean[][] dualClipBinds) {
+                         double[][] policyGradient, boolean[][] dualClipBinds, double[][] correctionWeight,
+                         CorrectionMetrics correction) {
 
         /**
          * This result as the API's record, with arrays of the given data type.
@@ -87,7 +97,7 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
          */
         public ObjectiveResult toObjectiveResult(DataType type) {
             return new ObjectiveResult(loss, Matrices.matrix(gradient, type), Matrices.vector(advantages, type),
-                    metrics);
+                    metrics, correction);
         }
     }
 
@@ -111,6 +121,8 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
         checkType("logpOld", input.logpOld(), type);
         checkType("logpRef", input.logpRef(), type);
         checkType("mask", input.mask(), type);
+        checkType("logpSampling", input.logpSampling(), type);
+        checkType("entropies", input.entropies(), type);
         checkFloating("rewards", input.rewards());
         checkFloating("advantages", input.advantages());
         require(input.logpNew().rank() == 2,
@@ -119,15 +131,21 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
         checkShape("logpOld", input.logpOld(), shape);
         checkShape("logpRef", input.logpRef(), shape);
         checkShape("mask", input.mask(), shape);
+        checkShape("logpSampling", input.logpSampling(), shape);
+        checkShape("entropies", input.entropies(), shape);
         checkVector("rewards", input.rewards(), shape[0]);
         checkVector("advantages", input.advantages(), shape[0]);
         Result r = evaluate(Matrices.toVector(input.rewards()), Matrices.toVector(input.advantages()),
                 Matrices.toMatrix(input.logpNew()), Matrices.toMatrix(input.logpOld()),
-                Matrices.toMatrix(input.logpRef()), Matrices.toMatrix(input.mask()), config);
-        // "Finite results": β and every |A| at most a quarter of the type's largest value divided by e^20
-        double limit = magnitudeLimit(type);
-        require(config.beta() <= limit, "beta (" + config.beta() + ") is too large for " + type
-                + " log-probabilities (at most " + limit + ")");
+                Matrices.toMatrix(input.logpRef()), Matrices.toMatrix(input.mask()),
+                Matrices.toMatrix(input.logpSampling()), Matrices.toMatrix(input.entropies()), config);
+        // "Finite results": β and every |A| at most a quarter of the type's largest value divided by e^20, and by
+        // the importance weight's cap and the KL correction's e^20 when those corrections are on
+        RolloutCorrection rc = config.rolloutCorrection();
+        double limit = magnitudeLimit(type) / (rc.mode() == CorrectionMode.OFF ? 1 : Math.max(1, rc.upper()));
+        double betaLimit = magnitudeLimit(type) / (rc.klCorrection() ? Math.exp(LOG_RATIO_BOUND) : 1);
+        require(config.beta() <= betaLimit, "beta (" + config.beta() + ") is too large for " + type
+                + " log-probabilities (at most " + betaLimit + ")");
         for (int i = 0; i < r.advantages().length; i++) {
             require(Math.abs(r.advantages()[i]) <= limit, "advantages[" + i + "] = " + r.advantages()[i]
                     + " is too large for " + type + " log-probabilities (at most " + limit + ")");
@@ -299,6 +317,27 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
      */
     public static Result evaluate(double[] rewards, double[] advantages, double[][] logpNew, double[][] logpOld,
                                   double[][] logpRef, double[][] mask, GrpoConfig c) {
+        return evaluate(rewards, advantages, logpNew, logpOld, logpRef, mask, null, null, c);
+    }
+
+    /**
+     * Evaluates the objective with the optional inputs of the per-token corrections.
+     *
+     * @param rewards      {@code [N]}
+     * @param advantages   {@code [N]} precomputed advantages, or null to derive them from the rewards
+     * @param logpNew      {@code [N][T]}
+     * @param logpOld      {@code [N][T]} or null (on-policy: ℓ^old = ℓ, a constant)
+     * @param logpRef      {@code [N][T]} or null (only when β = 0)
+     * @param mask         {@code [N][T]} of 0 and 1
+     * @param logpSampling {@code [N][T]} the sampler's log-probabilities, or null
+     * @param entropies    {@code [N][T]} the policy's entropies, or null (required when the entropy control masks)
+     * @param c            the variant
+     * @return loss, gradient, advantages, metrics and per-token diagnostics
+     * @throws IllegalArgumentException for any input section 8 rejects
+     */
+    public static Result evaluate(double[] rewards, double[] advantages, double[][] logpNew, double[][] logpOld,
+                                  double[][] logpRef, double[][] mask, double[][] logpSampling,
+                                  double[][] entropies, GrpoConfig c) {
         require(c != null, "config must not be null");
         require(logpNew != null, "logpNew must not be null");
         require(mask != null, "mask must not be null");
@@ -310,6 +349,8 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
         checkShape("logpOld", logpOld, shape);
         checkShape("logpRef", logpRef, shape);
         checkShape("mask", mask, shape);
+        checkShape("logpSampling", logpSampling, shape);
+        checkShape("entropies", entropies, shape);
         require(rewards != null, "rewards must not be null");
         require(rewards.length == n, "rewards must have length N = " + n + " (the rows of logpNew), had "
                 + rewards.length);
@@ -325,6 +366,16 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
         checkFinite("logpNew", logpNew);
         checkFinite("logpOld", logpOld);
         checkFinite("logpRef", logpRef);
+        checkFinite("logpSampling", logpSampling);
+        checkFinite("entropies", entropies);
+        for (int i = 0; entropies != null && i < n; i++) {
+            for (int j = 0; j < t; j++) {
+                require(entropies[i][j] >= 0, "entropies[" + i + ", " + j + "] must be ≥ 0, was " + entropies[i][j]);
+            }
+        }
+        require(entropies != null || !c.entropyControl().masksTokens(),
+                "entropies must be given when entropyControl.topEntropyQuantile < 1, was "
+                        + c.entropyControl().topEntropyQuantile());
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < t; j++) {
                 double m = mask[i][j];
@@ -392,6 +443,15 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
             }
         }
 
+        // 3b. per-token corrections ("Rollout correction", "Entropy masking"): a detached weight cw of p
+        Corrections corr = corrections(a, logpNew, logpOld, logpSampling, entropies, mask, len, c);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < t; j++) {
+                p[i][j] *= corr.weight[i][j];
+                dpdu[i][j] *= corr.weight[i][j];
+            }
+        }
+
         // 4. KL estimator and its derivative with respect to logpNew
         double[][] k = new double[n][t];
         double[][] dk = new double[n][t];
@@ -420,6 +480,14 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
                         default -> throw new AssertionError(c.klEstimator());
                     }
                     dk[i][j] *= clampSlope;
+                    if (c.rolloutCorrection().klCorrection()) {
+                        // DeepSeek-V3.2: rho k with rho = pi_new / pi_old (log-ratio clamped), differentiated
+                        double u = logpOld == null ? 0 : logpNew[i][j] - logpOld[i][j];
+                        double r = Math.exp(Math.max(-LOG_RATIO_BOUND, Math.min(LOG_RATIO_BOUND, u)));
+                        double rSlope = Math.abs(u) <= LOG_RATIO_BOUND ? 1 : 0;
+                        dk[i][j] = r * dk[i][j] + r * rSlope * k[i][j];
+                        k[i][j] = r * k[i][j];
+                    }
                 }
             }
         }
@@ -516,7 +584,151 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
         ObjectiveMetrics metrics = new ObjectiveMetrics(loss, policyLoss, klLoss, meanKl, meanRatio, lowFrac,
                 highFrac, lowFrac + highFrac, dualFrac, rewardMean, sampleStd(rewards, 0, n),
                 fractionOfZeroStdGroups(rewards, g), (long) active);
-        return new Result(loss, grad, a, metrics, rho, w, p, k, pg, dual);
+        return new Result(loss, grad, a, metrics, rho, w, p, k, pg, dual, corr.weight, corr.metrics);
+    }
+
+    // ------------------------------------------------------------------------------------ 3b. corrections
+
+    /** The correction weight of every token and the corrections' metrics. */
+    private record Corrections(double[][] weight, CorrectionMetrics metrics) {
+    }
+
+    private static Corrections corrections(double[] a, double[][] logpNew, double[][] logpOld,
+                                           double[][] logpSampling, double[][] entropies, double[][] mask,
+                                           double[] len, GrpoConfig c) {
+        int n = logpNew.length;
+        int t = logpNew[0].length;
+        RolloutCorrection rc = c.rolloutCorrection();
+        double[][] old = logpOld == null ? logpNew : logpOld;
+        double[][] cw = new double[n][t];
+        for (double[] row : cw) {
+            Arrays.fill(row, 1);
+        }
+        double active = 0;
+        int nonEmpty = 0;
+        for (int i = 0; i < n; i++) {
+            active += len[i];
+            nonEmpty += len[i] > 0 ? 1 : 0;
+        }
+        boolean sampled = logpSampling != null && (rc.mode() != CorrectionMode.OFF || rc.offPolicyMaskEnabled());
+        double[] ratioStats = {0, 0, 0};
+        double diffMean = 0;
+        double diffMax = 0;
+        if (sampled) {
+            // |logp_old − logp_sampling| over active tokens (saturated at Double.MAX_VALUE)
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < t; j++) {
+                    if (mask[i][j] == 1) {
+                        double d = Math.min(Double.MAX_VALUE, Math.abs(old[i][j] - logpSampling[i][j]));
+                        sum += d / active;
+                        diffMax = Math.max(diffMax, d);
+                    }
+                }
+            }
+            diffMean = sum;
+            if (rc.mode() != CorrectionMode.OFF) {
+                List<Double> weights = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    if (rc.level() == CorrectionLevel.TOKEN) {
+                        for (int j = 0; j < t; j++) {
+                            if (mask[i][j] == 1) {
+                                double w = bounded(rc, Math.exp(clampLog(old[i][j] - logpSampling[i][j])));
+                                cw[i][j] = w;
+                                weights.add(w);
+                            }
+                        }
+                    } else if (len[i] > 0) {
+                        double u = maskedSum(old[i], logpSampling[i], mask[i], len[i]);
+                        double q = Math.exp(clampLog(rc.level() == CorrectionLevel.SEQUENCE ? u : u / len[i]));
+                        double w = bounded(rc, q);
+                        Arrays.fill(cw[i], w);
+                        weights.add(w);
+                    }
+                }
+                if (!weights.isEmpty()) {
+                    ratioStats[0] = weights.stream().mapToDouble(Double::doubleValue).min().getAsDouble();
+                    ratioStats[1] = weights.stream().mapToDouble(Double::doubleValue).sum() / weights.size();
+                    ratioStats[2] = weights.stream().mapToDouble(Double::doubleValue).max().getAsDouble();
+                }
+            }
+        }
+        // DeepSeek-V3.2 off-policy sequence mask, measured against the sampler (or the old policy without one)
+        double[][] behaviour = logpSampling != null ? logpSampling : logpOld;
+        double opsm = 0;
+        if (rc.offPolicyMaskEnabled() && behaviour != null) {
+            int masked = 0;
+            for (int i = 0; i < n; i++) {
+                if (len[i] > 0 && a[i] < 0
+                        && maskedSum(behaviour[i], logpNew[i], mask[i], len[i]) / len[i] > rc.offPolicyMaskThreshold()) {
+                    Arrays.fill(cw[i], 0);
+                    masked++;
+                }
+            }
+            opsm = nonEmpty > 0 ? (double) masked / nonEmpty : 0;
+        }
+        // entropy mask: keep active tokens with entropy ≥ the (1 − q) quantile (linear interpolation)
+        double entropyMasked = 0;
+        if (c.entropyControl().masksTokens() && active > 0) {
+            double[] h = new double[(int) active];
+            int k = 0;
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < t; j++) {
+                    if (mask[i][j] == 1) {
+                        h[k++] = entropies[i][j];
+                    }
+                }
+            }
+            Arrays.sort(h);
+            double pos = (1 - c.entropyControl().topEntropyQuantile()) * (h.length - 1);
+            int lo = (int) Math.floor(pos);
+            double frac = pos - lo;
+            double threshold = frac == 0 ? h[lo] : (1 - frac) * h[lo] + frac * h[Math.min(lo + 1, h.length - 1)];
+            int removed = 0;
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < t; j++) {
+                    if (mask[i][j] == 1 && entropies[i][j] < threshold) {
+                        cw[i][j] = 0;
+                        removed++;
+                    }
+                }
+            }
+            entropyMasked = removed / active;
+        }
+        return new Corrections(cw, new CorrectionMetrics(sampled, ratioStats[0], ratioStats[1], ratioStats[2],
+                diffMean, diffMax, opsm, entropyMasked));
+    }
+
+    private static double clampLog(double u) {
+        return Math.max(-LOG_RATIO_BOUND, Math.min(LOG_RATIO_BOUND, u));
+    }
+
+    private static double bounded(RolloutCorrection rc, double q) {
+        return switch (rc.mode()) {
+            case TRUNCATE -> Math.min(q, rc.upper());
+            case MASK -> rc.lower() <= q && q <= rc.upper() ? q : 0;
+            case OFF -> 1;
+        };
+    }
+
+    /** {@code Σ_j m_j (x_j − y_j)}, summed as the means {@code Σ x/L − Σ y/L} times L where the sum overflows. */
+    private static double maskedSum(double[] x, double[] y, double[] m, double len) {
+        double sum = 0;
+        for (int j = 0; j < x.length; j++) {
+            sum += m[j] == 1 ? x[j] - y[j] : 0;
+        }
+        if (Double.isFinite(sum)) {
+            return sum;
+        }
+        double mx = 0;
+        double my = 0;
+        for (int j = 0; j < x.length; j++) {
+            if (m[j] == 1) {
+                mx += x[j] / len;
+                my += y[j] / len;
+            }
+        }
+        return (mx - my) * len;
     }
 
     // ---------------------------------------------------------------------------------------------------- checks
