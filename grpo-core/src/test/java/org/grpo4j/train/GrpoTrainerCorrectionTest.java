@@ -1,0 +1,91 @@
+package org.grpo4j.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.grpo4j.GrpoConfig;
+import org.grpo4j.Prompt;
+import org.grpo4j.RewardVerifier;
+import org.grpo4j.SamplingConfig;
+import org.grpo4j.correction.CorrectionLevel;
+import org.grpo4j.correction.CorrectionMode;
+import org.grpo4j.correction.EntropyControl;
+import org.grpo4j.correction.RolloutCorrection;
+import org.grpo4j.optim.OptimizerConfig;
+import org.grpo4j.policy.TabularPolicy;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The trainer's plumbing of the per-token corrections: it hands the sampler's log-probabilities
+ * ({@link org.grpo4j.Completion#logProbs()}) and the policy's entropies to the objective when a correction reads
+ * them, and reports TRL's {@code sampling/*} metrics.
+ */
+class GrpoTrainerCorrectionTest {
+    private static final List<Prompt> PROMPTS = List.of(Prompt.of("a", 0), Prompt.of("b", 1));
+    private static final RewardVerifier ID = (p, c) -> c[0];
+
+    private static TabularPolicy policy() {
+        return TabularPolicy.ofProbabilities(new double[] {0.1, 0.2, 0.3, 0.4}, new double[] {0.4, 0.3, 0.2, 0.1});
+    }
+
+    private static Map<String, Double> lastStep(GrpoConfig grpo, SamplingConfig sampling, int iterations) {
+        TrainerConfig c = TrainerConfig.builder().grpo(grpo).sampling(sampling)
+                .optimizer(OptimizerConfig.adam().toBuilder().learningRate(0.05).build())
+                .promptsPerStep(2).groupsPerMiniBatch(1).iterationsPerBatch(iterations).steps(2).seed(5).build();
+        try (GrpoTrainer trainer = new GrpoTrainer(c, policy(), ID, PROMPTS)) {
+            List<StepMetrics> steps = trainer.train();
+            return steps.get(steps.size() - 1).values();
+        }
+    }
+
+    private static GrpoConfig.Builder grpo() {
+        return GrpoConfig.defaults().toBuilder().groupSize(4).beta(0);
+    }
+
+    @Test
+    void withoutCorrectionNoSamplingMetricIsReported() {
+        Map<String, Double> m = lastStep(grpo().build(), SamplingConfig.defaults().withMaxNewTokens(1), 1);
+        assertFalse(m.containsKey("sampling/importance_sampling_ratio/mean"), m.toString());
+        assertFalse(m.containsKey("sampling/off_policy_masked_fraction"));
+        assertFalse(m.containsKey("entropy/masked_fraction"));
+    }
+
+    /**
+     * At temperature 1 the tabular sampler records exactly the policy's log-probabilities (up to FLOAT rounding),
+     * so the first update's weights are 1; later mini-batches of the same batch see the first update through
+     * {@code logpOld}, which was taken before it, so the weights stay within the trust region's size.
+     */
+    @Test
+    void aMatchingSamplerGivesWeightsNearOne() {
+        GrpoConfig g = grpo().rolloutCorrection(RolloutCorrection.trl(CorrectionMode.TRUNCATE,
+                CorrectionLevel.TOKEN, 2)).build();
+        Map<String, Double> m = lastStep(g, SamplingConfig.defaults().withMaxNewTokens(1), 2);
+        assertEquals(1.0, m.get("sampling/importance_sampling_ratio/mean"), 1e-5, m.toString());
+        assertEquals(1.0, m.get("sampling/importance_sampling_ratio/min"), 1e-5);
+        assertEquals(1.0, m.get("sampling/importance_sampling_ratio/max"), 1e-5);
+        assertEquals(0.0, m.get("sampling/sampling_logp_difference/max"), 1e-5);
+    }
+
+    /**
+     * At temperature 2 the sampler's distribution is flatter than the policy's: the recorded log-probabilities
+     * differ from the trainer's, the difference metric sees it and the truncated weights lie in (0, cap].
+     */
+    @Test
+    void aMismatchedSamplerIsMeasuredAndTruncated() {
+        GrpoConfig g = grpo().rolloutCorrection(RolloutCorrection.trl(CorrectionMode.TRUNCATE,
+                CorrectionLevel.TOKEN, 1.2).withOffPolicyMask(0.01)).entropyControl(EntropyControl.topQuantile(0.5))
+                .build();
+        Map<String, Double> m = lastStep(g, SamplingConfig.defaults().withMaxNewTokens(1).withTemperature(2), 1);
+        assertTrue(m.get("sampling/sampling_logp_difference/max") > 0.05, m.toString());
+        assertTrue(m.get("sampling/importance_sampling_ratio/min") > 0);
+        assertTrue(m.get("sampling/importance_sampling_ratio/max") <= 1.2);
+        assertTrue(m.get("sampling/importance_sampling_ratio/min") < 1, "a flatter sampler over-samples some token");
+        double opsm = m.get("sampling/off_policy_masked_fraction");
+        assertTrue(opsm >= 0 && opsm <= 1);
+        double masked = m.get("entropy/masked_fraction");
+        assertTrue(masked >= 0 && masked < 1);
+    }
+}
