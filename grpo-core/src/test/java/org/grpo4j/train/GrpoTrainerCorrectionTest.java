@@ -55,8 +55,8 @@ class GrpoTrainerCorrectionTest {
 
     /**
      * At temperature 1 the tabular sampler records exactly the policy's log-probabilities (up to FLOAT rounding),
-     * so the first update's weights are 1; later mini-batches of the same batch see the first update through
-     * {@code logpOld}, which was taken before it, so the weights stay within the trust region's size.
+     * and {@code logpOld} is taken once per batch, before any update (μ = 2 here, so it is taken): every weight
+     * {@code pi_old / pi_sampling} is 1 and the difference 0, in every mini-batch.
      */
     @Test
     void aMatchingSamplerGivesWeightsNearOne() {
