@@ -11,9 +11,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param advantages {@code [N]} the advantages used
  * @param metrics    diagnostics
  * @param correction diagnostics of the per-token corrections ({@link CorrectionMetrics#none()} without them)
+ * @param entropyGradient {@code [N, T]} dLoss/dH of the entropy bonus ({@code −coef · w}, 0 where the mask is 0),
+ *                   to back-propagate with {@link PolicyForward#backward(INDArray, INDArray)}; null without a bonus
  */
 public record ObjectiveResult(double loss, INDArray gradient, INDArray advantages, ObjectiveMetrics metrics,
-                              CorrectionMetrics correction) {
+                              CorrectionMetrics correction, INDArray entropyGradient) {
 
     /**
      * Checks the correction metrics' presence.
@@ -34,6 +36,6 @@ public record ObjectiveResult(double loss, INDArray gradient, INDArray advantage
      * @throws IllegalArgumentException never
      */
     public ObjectiveResult(double loss, INDArray gradient, INDArray advantages, ObjectiveMetrics metrics) {
-        this(loss, gradient, advantages, metrics, CorrectionMetrics.none());
+        this(loss, gradient, advantages, metrics, CorrectionMetrics.none(), null);
     }
 }

@@ -18,13 +18,14 @@ import java.util.Map;
  * @param samplingLogpDifferenceMax  its largest value
  * @param offPolicyMaskedFraction    share of non-empty sequences the off-policy sequence mask removed (0 when off)
  * @param entropyMaskedFraction      share of active tokens the entropy mask removed (0 when off)
+ * @param entropyBonus               {@code coef · Σ w H}, what the entropy bonus subtracted from the loss (0 when off)
  */
 public record CorrectionMetrics(boolean sampled, double importanceRatioMin, double importanceRatioMean,
                                 double importanceRatioMax, double samplingLogpDifferenceMean,
                                 double samplingLogpDifferenceMax, double offPolicyMaskedFraction,
-                                double entropyMaskedFraction) {
+                                double entropyMaskedFraction, double entropyBonus) {
 
-    private static final CorrectionMetrics NONE = new CorrectionMetrics(false, 0, 0, 0, 0, 0, 0, 0);
+    private static final CorrectionMetrics NONE = new CorrectionMetrics(false, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /** @return the metrics of an evaluation without corrections */
     public static CorrectionMetrics none() {
@@ -34,7 +35,8 @@ public record CorrectionMetrics(boolean sampled, double importanceRatioMin, doub
     /**
      * The metrics by name: {@code sampling/importance_sampling_ratio/{min,mean,max}} and
      * {@code sampling/sampling_logp_difference/{mean,max}} when {@link #sampled()}, then
-     * {@code sampling/off_policy_masked_fraction} and {@code entropy/masked_fraction}.
+     * {@code sampling/off_policy_masked_fraction}, {@code entropy/masked_fraction} and
+     * {@code loss/entropy_bonus}.
      *
      * @return the metrics in a stable order
      */
@@ -49,6 +51,7 @@ public record CorrectionMetrics(boolean sampled, double importanceRatioMin, doub
         }
         m.put("sampling/off_policy_masked_fraction", offPolicyMaskedFraction);
         m.put("entropy/masked_fraction", entropyMaskedFraction);
+        m.put("loss/entropy_bonus", entropyBonus);
         return m;
     }
 }

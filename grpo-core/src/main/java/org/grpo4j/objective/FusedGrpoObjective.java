@@ -54,7 +54,7 @@ public final class FusedGrpoObjective implements GrpoObjective {
         double[] adv = in.advantages() != null ? ObjectiveChecks.finiteVector("advantages", in.advantages())
                 : Advantages.compute(rewards, c);
         FiniteBounds.checkMagnitudes(adv, in.advantages() == null, c, dt);
-        if (!c.rolloutCorrection().isOff() || c.entropyControl().masksTokens() || in.logpSampling() != null
+        if (!c.rolloutCorrection().isOff() || c.entropyControl().needsEntropies() || in.logpSampling() != null
                 || in.entropies() != null) {
             ObjectiveChecks.checkValues(in);                                   // the order of Nd4jGrpoObjective's
         }
@@ -220,7 +220,7 @@ public final class FusedGrpoObjective implements GrpoObjective {
             policyLoss += rowPolicy * w;
             klAgg += rowKl * w;
         }
-        double loss = c.beta() > 0 ? policyLoss + c.beta() * klAgg : policyLoss;
+        double loss = (c.beta() > 0 ? policyLoss + c.beta() * klAgg : policyLoss) - weights.entropyBonus();
         double rewardMean = 0;
         for (double r : rewards) {
             rewardMean += r;
@@ -232,7 +232,10 @@ public final class FusedGrpoObjective implements GrpoObjective {
                 fraction(ratioSum, active), low, high, low + high, fraction(dualCapped, active), rewardMean,
                 Advantages.sampleStd(rewards, 0, n), Advantages.fractionOfZeroStdGroups(rewards, c.groupSize()),
                 active);
-        return new ObjectiveResult(loss, gradArray, DirectElements.array(adv, dt), metrics, weights.metrics());
+        INDArray entropyGradient = weights.entropyGradient() == null ? null
+                : DirectElements.array(weights.entropyGradient(), dt).reshape(n, t);
+        return new ObjectiveResult(loss, gradArray, DirectElements.array(adv, dt), metrics, weights.metrics(),
+                entropyGradient);
     }
 
     private static double fraction(double numerator, long active) {

@@ -203,7 +203,7 @@ public final class Nd4jGrpoObjective implements GrpoObjective {
             grad.addi(klGrad.mul(w).muli(c.beta()));
         }
         // β = 0: the KL term is not part of the loss even where it overflows (0 · ∞ would make the loss NaN)
-        double loss = c.beta() > 0 ? policyLoss + c.beta() * klAgg : policyLoss;
+        double loss = (c.beta() > 0 ? policyLoss + c.beta() * klAgg : policyLoss) - weights.entropyBonus();
 
         double rewardMean = 0;
         for (double r : rewards) {
@@ -213,7 +213,10 @@ public final class Nd4jGrpoObjective implements GrpoObjective {
         ObjectiveMetrics metrics = new ObjectiveMetrics(loss, policyLoss, klAgg, fraction(klSum, active), meanRatio,
                 clipLow, clipHigh, clipLow + clipHigh, dualFraction, rewardMean, Advantages.sampleStd(rewards, 0, n),
                 Advantages.fractionOfZeroStdGroups(rewards, c.groupSize()), (long) active);
-        return new ObjectiveResult(loss, grad, Nd4j.createFromArray(adv).castTo(dt), metrics, weights.metrics());
+        INDArray entropyGradient = weights.entropyGradient() == null ? null
+                : matrix(weights.entropyGradient(), dt, n, t);
+        return new ObjectiveResult(loss, grad, Nd4j.createFromArray(adv).castTo(dt), metrics, weights.metrics(),
+                entropyGradient);
     }
 
     private static INDArray matrix(double[] v, DataType dt, int n, int t) {

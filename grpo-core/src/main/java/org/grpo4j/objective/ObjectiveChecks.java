@@ -100,6 +100,19 @@ final class ObjectiveChecks {
             throw new IllegalArgumentException("entropies must be given when entropyControl.topEntropyQuantile < 1, "
                     + "was " + ec.topEntropyQuantile());
         }
+        if (ec.hasBonus()) {
+            if (in.entropies() == null) {
+                throw new IllegalArgumentException("entropies must be given when entropyControl.entropyCoefficient "
+                        + "> 0, was " + ec.entropyCoefficient());
+            }
+            double limit = (logpNew.dataType() == DataType.DOUBLE ? Double.MAX_VALUE : Float.MAX_VALUE) / 4;
+            double max = in.entropies().maxNumber().doubleValue();
+            if (!(max <= limit)) {
+                throw new IllegalArgumentException("entropies up to " + max + " are too large for an entropy bonus "
+                        + "in " + logpNew.dataType() + ": they must be ≤ a quarter of its largest value, "
+                        + (float) limit);
+            }
+        }
     }
 
     /**

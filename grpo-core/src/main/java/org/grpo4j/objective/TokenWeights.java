@@ -24,18 +24,31 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * All arrays are row-major {@code [N * T]}. Masked tokens get weight 1 (their loss is 0 anyway).
  */
 final class TokenWeights {
-    private static final TokenWeights NONE = new TokenWeights(null, null, null, CorrectionMetrics.none());
+    private static final TokenWeights NONE = new TokenWeights(null, null, null, null, CorrectionMetrics.none());
 
     private final double[] policy;
     private final double[] klRatio;
     private final boolean[] klRatioInside;
+    private final double[] entropyGradient;
     private final CorrectionMetrics metrics;
 
-    private TokenWeights(double[] policy, double[] klRatio, boolean[] klRatioInside, CorrectionMetrics metrics) {
+    private TokenWeights(double[] policy, double[] klRatio, boolean[] klRatioInside, double[] entropyGradient,
+                         CorrectionMetrics metrics) {
         this.policy = policy;
         this.klRatio = klRatio;
         this.klRatioInside = klRatioInside;
+        this.entropyGradient = entropyGradient;
         this.metrics = metrics;
+    }
+
+    /** @return {@code [N * T]} dLoss/dH of the entropy bonus, {@code −coef · w}, or null without a bonus */
+    double[] entropyGradient() {
+        return entropyGradient;
+    }
+
+    /** @return {@code coef · Σ w H}, to subtract from the loss (0 without a bonus) */
+    double entropyBonus() {
+        return metrics.entropyBonus();
     }
 
     /** @return {@code [N * T]} policy-loss weights, or null when all are 1 */
@@ -75,7 +88,7 @@ final class TokenWeights {
         ObjectiveChecks.checkOptional(in, ec);
         boolean sampling = in.logpSampling() != null && rc.usesSamplingLogProbs();
         boolean opsmOnOld = !sampling && rc.offPolicyMaskEnabled() && in.logpOld() != null;
-        if (!sampling && !opsmOnOld && !ec.masksTokens() && !rc.klCorrection()) {
+        if (!sampling && !opsmOnOld && !ec.needsEntropies() && !rc.klCorrection()) {
             return NONE;
         }
         int n = (int) in.logpNew().size(0);
@@ -147,9 +160,27 @@ final class TokenWeights {
                 klRatio[k] = mask[k] == 1 ? Math.exp(FiniteBounds.clamp(u)) : 1;
             }
         }
+        double[] entropyGradient = null;
+        double entropyBonus = 0;
+        if (ec.hasBonus()) {
+            // loss −= coef Σ w H with the aggregation weights w of the loss (verl: agg_loss of the entropy)
+            double[] h = all(in.entropies(), n * t);
+            entropyGradient = new double[n * t];
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                double w = aggregationWeight(c, len[i], active, nonEmpty, n);
+                for (int k = i * t; k < (i + 1) * t; k++) {
+                    if (mask[k] == 1) {
+                        sum += w * h[k];
+                        entropyGradient[k] = -ec.entropyCoefficient() * w;
+                    }
+                }
+            }
+            entropyBonus = ec.entropyCoefficient() * sum;
+        }
         CorrectionMetrics m = new CorrectionMetrics(sampling, isMin, isMean, isMax, diffMean, diffMax, opsmFraction,
-                entropyFraction);
-        return new TokenWeights(weight, klRatio, inside, m);
+                entropyFraction, entropyBonus);
+        return new TokenWeights(weight, klRatio, inside, entropyGradient, m);
     }
 
     /**
@@ -192,6 +223,14 @@ final class TokenWeights {
             }
         }
         return count == 0 ? new double[] {0, 0, 0} : new double[] {min, sum / count, max};
+    }
+
+    private static double aggregationWeight(GrpoConfig c, double len, long active, int nonEmpty, int n) {
+        return switch (c.lossAggregation()) {
+            case SEQUENCE_MEAN_TOKEN_MEAN -> len > 0 ? 1.0 / (len * nonEmpty) : 0;
+            case TOKEN_MEAN -> active > 0 ? 1.0 / active : 0;
+            case CONSTANT_NORMALIZER -> 1.0 / ((double) n * c.maxCompletionLength());
+        };
     }
 
     private static double bound(RolloutCorrection rc, double q) {

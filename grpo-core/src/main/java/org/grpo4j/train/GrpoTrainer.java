@@ -252,13 +252,13 @@ public final class GrpoTrainer implements AutoCloseable {
                 // the sampler's log-probabilities and the entropies only when a correction reads them
                 INDArray logpSampling = grpo.rolloutCorrection().usesSamplingLogProbs()
                         ? rows(batch.samplingLogProbs(mdt), rows, t) : null;
-                INDArray entropies = grpo.entropyControl().masksTokens() ? forward.entropies().castTo(mdt) : null;
+                INDArray entropies = grpo.entropyControl().needsEntropies() ? forward.entropies().castTo(mdt) : null;
                 ObjectiveInput input = new ObjectiveInput(rows(rewardArray, rows), rows(advantages, rows), logpNew,
                         logpOld == null ? null : rows(logpOld, rows, t), logpRef == null ? null : rows(logpRef, rows, t),
                         mask, logpSampling, entropies);
                 ObjectiveResult result = objective.evaluate(input, grpo);
                 times.lap(PhaseTimes.Phase.OBJECTIVE);
-                forward.backward(result.gradient());
+                forward.backward(result.gradient(), result.entropyGradient());   // null without a bonus
                 times.lap(PhaseTimes.Phase.BACKWARD);
                 StepResult os = optimizer.step(policy.parameters());
                 times.lap(PhaseTimes.Phase.OPTIMIZER);
@@ -536,6 +536,9 @@ public final class GrpoTrainer implements AutoCloseable {
         if (config.grpo().entropyControl().masksTokens()) {
             m.put("entropy/masked_fraction", s.mean(s.entropyMasked));
         }
+        if (config.grpo().entropyControl().hasBonus()) {
+            m.put("loss/entropy_bonus", s.mean(s.entropyBonus));
+        }
         int minLen = Integer.MAX_VALUE;
         int maxLen = 0;
         long tokens = 0;
@@ -601,10 +604,12 @@ public final class GrpoTrainer implements AutoCloseable {
         private double diffMax;
         private double offPolicyMasked;
         private double entropyMasked;
+        private double entropyBonus;
 
         void add(org.grpo4j.correction.CorrectionMetrics cm) {
             offPolicyMasked += cm.offPolicyMaskedFraction();
             entropyMasked += cm.entropyMaskedFraction();
+            entropyBonus += cm.entropyBonus();
             if (cm.sampled()) {
                 sampled++;
                 isMin = Math.min(isMin, cm.importanceRatioMin());

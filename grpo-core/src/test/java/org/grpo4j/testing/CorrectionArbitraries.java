@@ -33,10 +33,16 @@ public final class CorrectionArbitraries {
                 new RolloutCorrection(m, l, u, vl ? Math.min(u, 1 / u) : 0, d, k));
     }
 
-    /** @return no entropy mask one time in three, else q in {0.2, 0.5, 0.8} */
+    /**
+     * @return no entropy mask one time in three, else q in {0.2, 0.5, 0.8}; combined with no bonus half the time,
+     *         else a coefficient in {1e-3, 0.05, 1}
+     */
     public static Arbitrary<EntropyControl> entropyControls() {
-        return Arbitraries.frequencyOf(of(1, Arbitraries.just(EntropyControl.off())),
-                of(2, Arbitraries.of(0.2, 0.5, 0.8).map(EntropyControl::topQuantile)));
+        Arbitrary<Double> quantiles = Arbitraries.frequencyOf(of(1, Arbitraries.just(1.0)),
+                of(2, Arbitraries.of(0.2, 0.5, 0.8)));
+        Arbitrary<Double> coefficients = Arbitraries.frequencyOf(of(3, Arbitraries.just(0.0)),
+                of(3, Arbitraries.of(1e-3, 0.05, 1.0)));
+        return Combinators.combine(quantiles, coefficients).as(EntropyControl::new);
     }
 
     /**

@@ -51,6 +51,7 @@ public interface CorrectionContract extends CorrectionLaws {
                 Tolerance.of(type)));
         errors.addAll(CorrectionLaws.compareMetrics(actual.correction(), expected.correction(),
                 type == DataType.FLOAT ? 1e-5 : 1e-12));
+        errors.addAll(CorrectionLaws.compareEntropyGradient(actual, expected, type == DataType.FLOAT ? 1e-6 : 1e-14));
         assertTrue(errors.isEmpty(), () -> type + " inputs: " + String.join("\n", errors) + "\n" + c);
     }
 }

@@ -76,6 +76,7 @@ public interface CorrectionFiniteResultsLaws {
             r = objective().evaluate(cc.toInput(type), config);
         } catch (IllegalArgumentException e) {
             assertTrue(e.getMessage().contains("too large"), e::getMessage);
+            assertTrue(!e.getMessage().contains("NaN"), e::getMessage);
             Statistics.label("corrected extreme").collect("rejected for magnitude");
             return;
         }
@@ -107,6 +108,7 @@ public interface CorrectionFiniteResultsLaws {
             errors.addAll(ResultComparison.compare(r, expected, cc.base(), Tolerance.of(type)));
             errors.addAll(CorrectionLaws.compareMetrics(r.correction(), expected.correction(),
                     type == DataType.FLOAT ? 1e-5 : 1e-12));
+            errors.addAll(CorrectionLaws.compareEntropyGradient(r, expected, type == DataType.FLOAT ? 1e-6 : 1e-14));
         }
         assertTrue(errors.isEmpty(), () -> type + " inputs: " + String.join("\n", errors) + "\n" + cc);
     }

@@ -278,17 +278,90 @@ public interface CorrectionLaws {
         }
         double[] a = {actual.importanceRatioMin(), actual.importanceRatioMean(), actual.importanceRatioMax(),
                 actual.samplingLogpDifferenceMean(), actual.samplingLogpDifferenceMax(),
-                actual.offPolicyMaskedFraction(), actual.entropyMaskedFraction()};
+                actual.offPolicyMaskedFraction(), actual.entropyMaskedFraction(), actual.entropyBonus()};
         double[] e = {expected.importanceRatioMin(), expected.importanceRatioMean(), expected.importanceRatioMax(),
                 expected.samplingLogpDifferenceMean(), expected.samplingLogpDifferenceMax(),
-                expected.offPolicyMaskedFraction(), expected.entropyMaskedFraction()};
-        String[] names = {"isMin", "isMean", "isMax", "diffMean", "diffMax", "offPolicyMasked", "entropyMasked"};
+                expected.offPolicyMaskedFraction(), expected.entropyMaskedFraction(), expected.entropyBonus()};
+        String[] names = {"isMin", "isMean", "isMax", "diffMean", "diffMax", "offPolicyMasked", "entropyMasked",
+            "entropyBonus"};
         for (int k = 0; k < a.length; k++) {
             if (!(Math.abs(a[k] - e[k]) <= tol * (1 + Math.abs(e[k])))) {
                 errors.add(names[k] + " " + a[k] + " vs reference " + e[k]);
             }
         }
         return errors;
+    }
+
+    /**
+     * The entropy bonus's gradient agrees with the reference's: both absent or both present and equal entry by
+     * entry within {@code tol · (1 + |x_ref|)}.
+     *
+     * @param actual   the objective's result
+     * @param expected the reference's
+     * @param tol      tolerance
+     * @return the disagreements
+     */
+    static List<String> compareEntropyGradient(ObjectiveResult actual, ReferenceGrpoObjective.Result expected,
+                                               double tol) {
+        List<String> errors = new ArrayList<>();
+        if ((actual.entropyGradient() == null) != (expected.entropyGradient() == null)) {
+            errors.add("entropyGradient present " + (actual.entropyGradient() != null) + " vs reference "
+                    + (expected.entropyGradient() != null));
+            return errors;
+        }
+        if (actual.entropyGradient() == null) {
+            return errors;
+        }
+        double[][] a = Matrices.toMatrix(actual.entropyGradient());
+        double[][] e = expected.entropyGradient();
+        for (int i = 0; i < e.length; i++) {
+            for (int j = 0; j < e[i].length; j++) {
+                if (!(Math.abs(a[i][j] - e[i][j]) <= tol * (1 + Math.abs(e[i][j])))) {
+                    errors.add("entropyGradient[" + i + ", " + j + "] " + a[i][j] + " vs reference " + e[i][j]);
+                }
+            }
+        }
+        return errors;
+    }
+
+    /**
+     * (h7) The entropy bonus's gradient with respect to the entropies matches central finite differences of the
+     * loss (DOUBLE; the loss is linear in H where the entropy mask does not flip, which shows as a kink).
+     *
+     * @param c      the case (a bonus of 0.05 is added when it has none)
+     * @param random picks the tokens
+     */
+    @Property(tries = 40)
+    default void entropyGradientMatchesFiniteDifferences(@ForAll("correctedCases") CorrectedCase c,
+                                                         @ForAll Random random) {
+        EntropyControl ec = c.config().entropyControl();
+        GrpoConfig config = c.config().toBuilder().entropyControl(ec.hasBonus() ? ec : ec.withCoefficient(0.05))
+                .build();
+        CorrectedCase cc = c.withConfig(config);
+        ObjectiveResult r = objective().evaluate(cc.toInput(DataType.DOUBLE), config);
+        double[][] g = Matrices.toMatrix(r.entropyGradient());
+        double scale = Math.abs(r.loss()) + 1;
+        for (int k = 0; k < 4; k++) {
+            int i = random.nextInt(cc.base().n());
+            int j = random.nextInt(cc.base().t());
+            // perturb the entropies, kept ≥ 0 by starting at H + 2h where H is 0
+            double[][] h0 = Matrices.deepCopy(cc.entropies());
+            h0[i][j] = Math.max(h0[i][j], 2 * FiniteDifferences.STEP);
+            CorrectedCase shifted = new CorrectedCase(cc.base(), cc.logpSampling(), h0);
+            double[][] gs = Matrices.toMatrix(objective().evaluate(shifted.toInput(DataType.DOUBLE), config)
+                    .entropyGradient());
+            FiniteDifferences.Check check = FiniteDifferences.check(x -> objective().evaluate(
+                            new CorrectedCase(cc.base(), cc.logpSampling(), x).toInput(DataType.DOUBLE), config).loss(),
+                    h0, i, j, gs[i][j], scale, 0);
+            Statistics.label("entropy finite differences").collect(check.outcome());
+            if (check.outcome() == FiniteDifferences.Outcome.DISAGREES) {
+                fail("d loss / d H[" + i + ", " + j + "]: gradient " + check.gradient() + ", central "
+                        + check.central() + " (allowed " + check.allowed() + ")\n" + cc);
+            }
+        }
+        Statistics.label("entropy finite differences").coverage(cov ->
+                cov.check(FiniteDifferences.Outcome.DISAGREES).count(k -> k == 0));
+        assertEquals(cc.base().n(), g.length);
     }
 
     /** @return whether a level forms one weight per sequence */

@@ -83,11 +83,12 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
      * @param correctionWeight {@code [N][T]} the detached weight c of each token's policy loss (1 without
      *                       corrections; "Rollout correction", "Entropy masking")
      * @param correction     the corrections' metrics
+     * @param entropyGradient {@code [N][T]} ∂loss/∂H of the entropy bonus, or null without one
      */
     public record Result(double loss, double[][] gradient, double[] advantages, ObjectiveMetrics metrics,
                          double[][] ratio, double[][] weight, double[][] tokenPolicy, double[][] tokenKl,
                          double[][] policyGradient, boolean[][] dualClipBinds, double[][] correctionWeight,
-                         CorrectionMetrics correction) {
+                         CorrectionMetrics correction, double[][] entropyGradient) {
 
         /**
          * This result as the API's record, with arrays of the given data type.
@@ -97,7 +98,7 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
          */
         public ObjectiveResult toObjectiveResult(DataType type) {
             return new ObjectiveResult(loss, Matrices.matrix(gradient, type), Matrices.vector(advantages, type),
-                    metrics, correction);
+                    metrics, correction, entropyGradient == null ? null : Matrices.matrix(entropyGradient, type));
         }
     }
 
@@ -144,6 +145,15 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
         RolloutCorrection rc = config.rolloutCorrection();
         double limit = magnitudeLimit(type) / (rc.mode() == CorrectionMode.OFF ? 1 : Math.max(1, rc.upper()));
         double betaLimit = magnitudeLimit(type) / (rc.klCorrection() ? Math.exp(LOG_RATIO_BOUND) : 1);
+        if (config.entropyControl().hasBonus()) {
+            double hLimit = (type == DataType.FLOAT ? Float.MAX_VALUE : Double.MAX_VALUE) / 4;
+            double[][] h = Matrices.toMatrix(input.entropies());
+            for (double[] row : h) {
+                for (double v : row) {
+                    require(v <= hLimit, "entropies up to " + v + " are too large for an entropy bonus in " + type);
+                }
+            }
+        }
         require(config.beta() <= betaLimit, "beta (" + config.beta() + ") is too large for " + type
                 + " log-probabilities (at most " + betaLimit + ")");
         for (int i = 0; i < r.advantages().length; i++) {
@@ -376,6 +386,9 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
         require(entropies != null || !c.entropyControl().masksTokens(),
                 "entropies must be given when entropyControl.topEntropyQuantile < 1, was "
                         + c.entropyControl().topEntropyQuantile());
+        require(entropies != null || !c.entropyControl().hasBonus(),
+                "entropies must be given when entropyControl.entropyCoefficient > 0, was "
+                        + c.entropyControl().entropyCoefficient());
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < t; j++) {
                 double m = mask[i][j];
@@ -520,6 +533,26 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
             }
         }
 
+        // 5b. entropy bonus ("Entropy bonus"): loss −= coef Σ w H, ∂loss/∂H = −coef w
+        double coef = c.entropyControl().entropyCoefficient();
+        double[][] entropyGrad = null;
+        double bonus = 0;
+        if (coef > 0) {
+            entropyGrad = new double[n][t];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < t; j++) {
+                    bonus += w[i][j] * entropies[i][j];
+                    entropyGrad[i][j] = mask[i][j] == 0 ? 0 : -coef * w[i][j];
+                }
+            }
+            bonus *= coef;
+            loss -= bonus;
+        }
+        CorrectionMetrics cm = corr.metrics;
+        corr = new Corrections(corr.weight, new CorrectionMetrics(cm.sampled(), cm.importanceRatioMin(),
+                cm.importanceRatioMean(), cm.importanceRatioMax(), cm.samplingLogpDifferenceMean(),
+                cm.samplingLogpDifferenceMax(), cm.offPolicyMaskedFraction(), cm.entropyMaskedFraction(), bonus));
+
         // 6. gradient with respect to logpNew
         double[][] pg = new double[n][t];
         for (int i = 0; i < n; i++) {
@@ -584,7 +617,7 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
         ObjectiveMetrics metrics = new ObjectiveMetrics(loss, policyLoss, klLoss, meanKl, meanRatio, lowFrac,
                 highFrac, lowFrac + highFrac, dualFrac, rewardMean, sampleStd(rewards, 0, n),
                 fractionOfZeroStdGroups(rewards, g), (long) active);
-        return new Result(loss, grad, a, metrics, rho, w, p, k, pg, dual, corr.weight, corr.metrics);
+        return new Result(loss, grad, a, metrics, rho, w, p, k, pg, dual, corr.weight, corr.metrics, entropyGrad);
     }
 
     // ------------------------------------------------------------------------------------ 3b. corrections
@@ -696,7 +729,7 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
             entropyMasked = removed / active;
         }
         return new Corrections(cw, new CorrectionMetrics(sampled, ratioStats[0], ratioStats[1], ratioStats[2],
-                diffMean, diffMax, opsm, entropyMasked));
+                diffMean, diffMax, opsm, entropyMasked, 0));
     }
 
     private static double clampLog(double u) {
