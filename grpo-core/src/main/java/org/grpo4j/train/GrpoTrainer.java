@@ -69,6 +69,8 @@ public final class GrpoTrainer implements AutoCloseable {
     public static final int CHECKPOINT_VERSION = 1;
     /** The name of the workspace a step runs in (see {@link Policy#supportsWorkspaces()}). */
     private static final String STEP_WORKSPACE = "grpo4j-grpo-step";
+    /** Checkpoint metadata: the adaptive entropy coefficient of the next step (only when adaptive). */
+    static final String ENTROPY_COEFFICIENT = "entropy.coefficient";
 
     private final TrainerConfig config;
     private final Policy policy;
@@ -83,6 +85,8 @@ public final class GrpoTrainer implements AutoCloseable {
     /** Every intermediate array of a step lives in one reused workspace when the policy allows it. */
     private final boolean useWorkspace;
     private int completedSteps;
+    /** The entropy bonus's coefficient c_k of the next step (adapted when the entropy control is adaptive). */
+    private double entropyCoefficient;
     private List<String> resumeWarnings = List.of();
     private volatile boolean closed;
 
@@ -127,6 +131,7 @@ public final class GrpoTrainer implements AutoCloseable {
                 ? new DynamicGroupSampler(independent, verifiers, config.maxExtraSamplingRounds()) : independent;
         this.optimizer = AdamW.create(config.optimizer());
         this.useWorkspace = policy.supportsWorkspaces() && (reference == null || reference.supportsWorkspaces());
+        this.entropyCoefficient = config.grpo().entropyControl().entropyCoefficient();
         if (config.checkpointDir() != null) {
             StaleCheckpointFiles.delete(config.checkpointDir());
         }
@@ -230,6 +235,9 @@ public final class GrpoTrainer implements AutoCloseable {
             order[i] = i;
         }
         int perMini = config.groupsPerMiniBatch();
+        org.grpo4j.correction.EntropyControl ec = grpo.entropyControl();
+        GrpoConfig stepGrpo = grpo;                       // the objective's config: the adapted coefficient, if any
+        double stepEntropy = Double.NaN;                  // e_k of the adaptive entropy control
         for (int it = 0; it < config.iterationsPerBatch(); it++) {
             if (perMini < b) {
                 shuffle(order, rng);
@@ -256,7 +264,14 @@ public final class GrpoTrainer implements AutoCloseable {
                 ObjectiveInput input = new ObjectiveInput(rows(rewardArray, rows), rows(advantages, rows), logpNew,
                         logpOld == null ? null : rows(logpOld, rows, t), logpRef == null ? null : rows(logpRef, rows, t),
                         mask, logpSampling, entropies);
-                ObjectiveResult result = objective.evaluate(input, grpo);
+                if (ec.adaptive() && Double.isNaN(stepEntropy)) {
+                    // e_k: the mean entropy of the step's first mini-batch, before its update (Skywork-OR1)
+                    double active = mask.sumNumber().doubleValue();
+                    stepEntropy = active > 0 ? entropies.mul(mask).sumNumber().doubleValue() / active : 0;
+                    stepGrpo = grpo.toBuilder().entropyControl(ec.withCoefficient(
+                            ec.appliedCoefficient(entropyCoefficient, stepEntropy))).build();
+                }
+                ObjectiveResult result = objective.evaluate(input, stepGrpo);
                 times.lap(PhaseTimes.Phase.OBJECTIVE);
                 forward.backward(result.gradient(), result.entropyGradient());   // null without a bonus
                 times.lap(PhaseTimes.Phase.BACKWARD);
@@ -266,6 +281,10 @@ public final class GrpoTrainer implements AutoCloseable {
                 sums.add(result.correction());
                 times.lap(PhaseTimes.Phase.OTHER);
             }
+        }
+        double appliedCoefficient = stepGrpo.entropyControl().entropyCoefficient();
+        if (ec.adaptive()) {
+            entropyCoefficient = ec.nextCoefficient(entropyCoefficient, stepEntropy);
         }
         if (reference != null && config.refSyncEvery() > 0 && stepNo % config.refSyncEvery() == 0) {
             syncReference();
@@ -278,6 +297,9 @@ public final class GrpoTrainer implements AutoCloseable {
         times.lap(PhaseTimes.Phase.CHECKPOINT);
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Double> values = collect(batch, rewards, stuckCalls, sums, seconds);
+        if (ec.adaptive()) {
+            values.put("entropy/coefficient", appliedCoefficient);
+        }
         times.putInto(values);
         return new StepMetrics(stepNo, values);
     }
@@ -296,6 +318,9 @@ public final class GrpoTrainer implements AutoCloseable {
         meta.put(CheckpointContent.SEED, Long.toString(config.seed()));
         meta.put(CheckpointContent.THREADS, Integer.toString(ComputeThreads.current()));
         meta.put(CheckpointContent.CONFIG, config.toString());
+        if (config.grpo().entropyControl().adaptive()) {
+            meta.put(ENTROPY_COEFFICIENT, Double.toString(entropyCoefficient));
+        }
         Map<String, INDArray> tensors = new LinkedHashMap<>();
         for (Parameter p : policy.parameters()) {
             tensors.put(CheckpointContent.POLICY + p.name(), p.value());
@@ -350,6 +375,19 @@ public final class GrpoTrainer implements AutoCloseable {
             throw new UncheckedIOException("cannot read checkpoint " + file, e);
         }
         CheckpointContent c = CheckpointContent.check(archive, file, config, policy, reference);
+        double coefficient = entropyCoefficient;
+        if (config.grpo().entropyControl().adaptive()) {
+            String v = archive.metadata().get(ENTROPY_COEFFICIENT);
+            try {
+                coefficient = Double.parseDouble(v == null ? "" : v);
+            } catch (NumberFormatException e) {
+                coefficient = Double.NaN;
+            }
+            if (!(coefficient >= 0 && coefficient <= 1)) {
+                throw new IllegalArgumentException("checkpoint " + file + ": metadata '" + ENTROPY_COEFFICIENT
+                        + "' (the adaptive entropy coefficient) must be a number in [0, 1], was " + v);
+            }
+        }
         // Nothing below can fail: the content matches every parameter in shape and data type.
         assign(policy, c.policy());
         if (reference != null) {
@@ -357,6 +395,7 @@ public final class GrpoTrainer implements AutoCloseable {
         }
         optimizer.restore(c.optimizerState());
         completedSteps = c.step();
+        entropyCoefficient = coefficient;
         resumeWarnings = threadWarning(c.threads(), file);
         resumeWarnings.forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
     }

@@ -116,6 +116,25 @@ class CorrectionInputsTest {
     }
 
     @Test
+    void entropyBonusRejectsBadCoefficientsAndTargets() {
+        rejected(() -> EntropyControl.bonus(1.5), "entropyCoefficient", "1.5");
+        rejected(() -> EntropyControl.bonus(Double.NaN), "entropyCoefficient", "NaN");
+        rejected(() -> new EntropyControl(1, 0.1, -1, 0.01), "targetEntropy", "-1.0");
+        rejected(() -> new EntropyControl(1, 0.1, 1, Double.POSITIVE_INFINITY), "coefficientStep", "Infinity");
+        rejected(() -> EntropyControl.adaptiveBonus(0, 1, 0), "step", "0.0");
+    }
+
+    @Test
+    void entropyBonusNeedsFiniteModerateEntropies() {
+        GrpoConfig bonus = GrpoConfig.builder().groupSize(2).entropyControl(EntropyControl.bonus(0.01)).build();
+        INDArray huge = mat(2, 3, 1e38, DataType.FLOAT);
+        for (GrpoObjective o : OBJECTIVES) {
+            rejected(() -> o.evaluate(valid().withEntropies(null), bonus), "entropies", "entropyCoefficient");
+            rejected(() -> o.evaluate(valid().withEntropies(huge), bonus), "entropies", "too large");
+        }
+    }
+
+    @Test
     void grpoConfigRejectsNullCorrections() {
         rejected(() -> GrpoConfig.builder().rolloutCorrection(null).build(), "rolloutCorrection");
         rejected(() -> GrpoConfig.builder().entropyControl(null).build(), "entropyControl");

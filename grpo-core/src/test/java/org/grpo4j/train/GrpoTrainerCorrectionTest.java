@@ -88,4 +88,57 @@ class GrpoTrainerCorrectionTest {
         double masked = m.get("entropy/masked_fraction");
         assertTrue(masked >= 0 && masked < 1);
     }
+
+    private static TrainerConfig.Builder adaptiveRun(EntropyControl ec) {
+        return TrainerConfig.builder().grpo(grpo().entropyControl(ec).build())
+                .sampling(SamplingConfig.defaults().withMaxNewTokens(1))
+                .optimizer(OptimizerConfig.adam().toBuilder().learningRate(0.05).build())
+                .promptsPerStep(2).steps(4).seed(5);
+    }
+
+    /**
+     * Skywork-OR1's adaptive entropy control: with a target above every reachable entropy (4 outputs: at most
+     * ln 4 ≈ 1.39 nats) each step applies c_k = 0.1 + 0.05 (k − 1) and then raises it by Δ = 0.05; with a target of
+     * 0 the entropy is always above it, so the applied coefficient is 0 from the first step on.
+     */
+    @Test
+    void adaptiveCoefficientFollowsTheRule() {
+        try (GrpoTrainer trainer = new GrpoTrainer(adaptiveRun(EntropyControl.adaptiveBonus(0.1, 10, 0.05)).build(),
+                policy(), ID, PROMPTS)) {
+            List<StepMetrics> steps = trainer.train();
+            for (int k = 0; k < steps.size(); k++) {
+                assertEquals(0.1 + 0.05 * k, steps.get(k).values().get("entropy/coefficient"), 1e-12);
+                assertTrue(steps.get(k).values().get("loss/entropy_bonus") > 0);
+            }
+        }
+        try (GrpoTrainer trainer = new GrpoTrainer(adaptiveRun(EntropyControl.adaptiveBonus(0.1, 0, 0.05)).build(),
+                policy(), ID, PROMPTS)) {
+            for (StepMetrics m : trainer.train()) {
+                assertEquals(0.0, m.values().get("entropy/coefficient"), 0.0);
+                assertTrue(m.values().get("entropy") > 0);
+            }
+        }
+    }
+
+    /** The adapted coefficient is saved in the checkpoint: a resumed run ends with the uninterrupted one's weights. */
+    @Test
+    void adaptiveCoefficientSurvivesACheckpoint(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        EntropyControl ec = EntropyControl.adaptiveBonus(0.05, 10, 0.1);
+        TabularPolicy whole = policy();
+        try (GrpoTrainer trainer = new GrpoTrainer(adaptiveRun(ec).build(), whole, ID, PROMPTS)) {
+            trainer.train();
+        }
+        TabularPolicy first = policy();
+        try (GrpoTrainer trainer = new GrpoTrainer(adaptiveRun(ec).steps(2).checkpointEvery(2).checkpointDir(dir)
+                .build(), first, ID, PROMPTS)) {
+            trainer.train();
+        }
+        TabularPolicy resumed = policy();
+        try (GrpoTrainer trainer = new GrpoTrainer(adaptiveRun(ec).build(), resumed, ID, PROMPTS)) {
+            trainer.restore(dir.resolve("checkpoint-000002.grpo4j"));
+            List<StepMetrics> rest = trainer.train();
+            assertEquals(0.05 + 0.1 * 2, rest.get(0).values().get("entropy/coefficient"), 1e-12);
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(whole.logitTable(), resumed.logitTable());
+    }
 }

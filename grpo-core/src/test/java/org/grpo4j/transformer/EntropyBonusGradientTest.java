@@ -90,15 +90,50 @@ class EntropyBonusGradientTest {
         }
     }
 
-    /** A policy without an entropy backward says so instead of dropping the bonus's gradient. */
+    /** A policy without an entropy backward (the interface's default) says so instead of dropping the gradient. */
     @Test
     void aPolicyWithoutEntropyBackwardRefusesTheBonus() {
-        TabularPolicy tabular = TabularPolicy.ofProbabilities(new double[] {0.5, 0.5});
-        SequenceBatch batch = new SequenceBatch(java.util.List.of(new int[] {0}), java.util.List.of(new int[] {1}));
-        PolicyForward f = tabular.forward(batch);
+        int[] calls = {0};
+        PolicyForward plain = new PolicyForward() {
+            @Override
+            public INDArray logProbs() {
+                return Nd4j.zeros(DataType.DOUBLE, 1, 1);
+            }
+
+            @Override
+            public INDArray entropies() {
+                return Nd4j.zeros(DataType.DOUBLE, 1, 1);
+            }
+
+            @Override
+            public void backward(INDArray dLossDLogProbs) {
+                calls[0]++;
+            }
+        };
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-                () -> f.backward(Nd4j.zeros(DataType.DOUBLE, 1, 1), Nd4j.ones(DataType.DOUBLE, 1, 1)));
+                () -> plain.backward(Nd4j.zeros(DataType.DOUBLE, 1, 1), Nd4j.ones(DataType.DOUBLE, 1, 1)));
         assertTrue(e.getMessage().contains("entropyCoefficient"), e.getMessage());
-        f.backward(Nd4j.zeros(DataType.DOUBLE, 1, 1), null);                     // no bonus: as backward(g)
+        plain.backward(Nd4j.zeros(DataType.DOUBLE, 1, 1), null);                 // no bonus: as backward(g)
+        assertEquals(1, calls[0]);
+    }
+
+    /** The tabular policy's entropy backward against finite differences of its logits. */
+    @Test
+    void tabularEntropyUpstreamMatchesFiniteDifferences() {
+        TabularPolicy tabular = TabularPolicy.ofProbabilities(new double[] {0.1, 0.2, 0.3, 0.4},
+                new double[] {0.5, 0.25, 0.25, 0.0});
+        SequenceBatch batch = new SequenceBatch(java.util.List.of(new int[] {0}, new int[] {1}, new int[] {0}),
+                java.util.List.of(new int[] {2}, new int[] {1}, new int[] {3}));
+        INDArray gh = Nd4j.createFromArray(new double[][] {{0.7}, {-1.3}, {0.4}});
+        INDArray g = Nd4j.createFromArray(new double[][] {{0.2}, {0.1}, {-0.5}});
+        tabular.forward(batch).backward(g, gh);
+        Parameter p = tabular.parameters().get(0);
+        SplittableRandom rng = new SplittableRandom(3);
+        // the upstream ⟨g, logp⟩ + ⟨gH, H⟩; the unsupported output (probability 0) is never read
+        int checked = FiniteDifferences.check("tabular logits", p.value(), p.gradient(), () -> {
+            PolicyForward f = tabular.forward(batch);
+            return FiniteDifferences.dot(f.logProbs(), g) + FiniteDifferences.dot(f.entropies(), gh);
+        }, 7, rng);
+        assertEquals(7, checked);
     }
 }
