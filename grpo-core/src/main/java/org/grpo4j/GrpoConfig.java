@@ -1,5 +1,10 @@
 package org.grpo4j;
 
+import org.grpo4j.correction.CorrectionLevel;
+import org.grpo4j.correction.CorrectionMode;
+import org.grpo4j.correction.EntropyControl;
+import org.grpo4j.correction.RolloutCorrection;
+
 /**
  * The immutable configuration of the GRPO objective: which advantage, importance ratio, clipping, KL term and loss
  * aggregation to use. Every mainstream GRPO variant is a combination of these fields; {@link #grpo()},
@@ -24,9 +29,11 @@ package org.grpo4j;
  *       {@link PolicyLossParameters#defaults()} says.</li>
  *   <li>{@code fullyMaskedRows = EXCLUDED}: this library's choice (a masked-away sequence does not shrink the
  *       loss); TRL's is {@link FullyMaskedRows#COUNTED}.</li>
+ *   <li>{@code rolloutCorrection = RolloutCorrection.off()}, {@code entropyControl = EntropyControl.off()}: no
+ *       per-token correction (see those types for their sources); the numbers are those of the fields above.</li>
  * </ul>
  *
- * <p>{@link #toString()} is the record's form, except that the last three components are written only when they
+ * <p>{@link #toString()} is the record's form, except that the components after {@code maxCompletionLength} are written only when they
  * differ from the defaults, so that the text of a configuration that does not use them (and a checkpoint's record
  * of it) is what it was before they existed.
  *
@@ -48,6 +55,9 @@ package org.grpo4j;
  *                            ratios, and the dual clip belongs to CLIPPED alone
  * @param policyLossParameters the numbers of the non-default losses
  * @param fullyMaskedRows     whether a sequence mean counts fully masked sequences
+ * @param rolloutCorrection   importance-sampling correction of the sampler's rollouts, DeepSeek-V3.2's off-policy
+ *                            sequence mask and unbiased KL estimate
+ * @param entropyControl      entropy-based token selection (TRL {@code top_entropy_quantile})
  */
 public record GrpoConfig(
         int groupSize,
@@ -64,7 +74,9 @@ public record GrpoConfig(
         int maxCompletionLength,
         PolicyLoss policyLoss,
         PolicyLossParameters policyLossParameters,
-        FullyMaskedRows fullyMaskedRows) {
+        FullyMaskedRows fullyMaskedRows,
+        RolloutCorrection rolloutCorrection,
+        EntropyControl entropyControl) {
 
     /**
      * Validates every field and the rules between fields.
@@ -101,6 +113,17 @@ public record GrpoConfig(
         if (dualClip != Double.POSITIVE_INFINITY && policyLoss != PolicyLoss.CLIPPED) {
             throw new IllegalArgumentException("dualClip (" + dualClip + ") applies to policyLoss CLIPPED only, "
                     + "policyLoss was " + policyLoss + "; leave dualClip at +Infinity");
+        }
+        Checks.notNull("rolloutCorrection", rolloutCorrection);
+        Checks.notNull("entropyControl", entropyControl);
+        boolean tokenWeights = rolloutCorrection.mode() != CorrectionMode.OFF
+                && rolloutCorrection.level() == CorrectionLevel.TOKEN
+                || entropyControl.masksTokens();
+        if (policyLoss == PolicyLoss.SAPO && importanceLevel == ImportanceLevel.SEQUENCE && tokenWeights) {
+            throw new IllegalArgumentException("policyLoss SAPO with importanceLevel SEQUENCE gates a whole "
+                    + "sequence at once, so a per-token weight (rolloutCorrection at TOKEN level, entropy masking) "
+                    + "is not supported with it, was rolloutCorrection " + rolloutCorrection + " and entropyControl "
+                    + entropyControl + "; use TOKEN importance or a SEQUENCE-level correction");
         }
     }
 
@@ -238,12 +261,13 @@ public record GrpoConfig(
                 .importanceLevel(importanceLevel).epsilonLow(epsilonLow).epsilonHigh(epsilonHigh)
                 .dualClip(dualClip).klEstimator(klEstimator).beta(beta).lossAggregation(lossAggregation)
                 .maxCompletionLength(maxCompletionLength).policyLoss(policyLoss)
-                .policyLossParameters(policyLossParameters).fullyMaskedRows(fullyMaskedRows);
+                .policyLossParameters(policyLossParameters).fullyMaskedRows(fullyMaskedRows)
+                .rolloutCorrection(rolloutCorrection).entropyControl(entropyControl);
     }
 
     /**
      * The record's text, {@code GrpoConfig[groupSize=8, …, maxCompletionLength=256]}, with
-     * {@code policyLoss}, {@code policyLossParameters} and {@code fullyMaskedRows} appended only where they
+     * the components after {@code maxCompletionLength} appended only where they
      * differ from their defaults (see the class comment).
      *
      * @return the text
@@ -270,6 +294,12 @@ public record GrpoConfig(
         }
         if (fullyMaskedRows != FullyMaskedRows.EXCLUDED) {
             b.append(", fullyMaskedRows=").append(fullyMaskedRows);
+        }
+        if (!rolloutCorrection.equals(RolloutCorrection.off())) {
+            b.append(", rolloutCorrection=").append(rolloutCorrection);
+        }
+        if (!entropyControl.equals(EntropyControl.off())) {
+            b.append(", entropyControl=").append(entropyControl);
         }
         return b.append(']').toString();
     }
@@ -302,6 +332,8 @@ public record GrpoConfig(
         private PolicyLoss policyLoss = PolicyLoss.CLIPPED;
         private PolicyLossParameters policyLossParameters = PolicyLossParameters.defaults();
         private FullyMaskedRows fullyMaskedRows = FullyMaskedRows.EXCLUDED;
+        private RolloutCorrection rolloutCorrection = RolloutCorrection.off();
+        private EntropyControl entropyControl = EntropyControl.off();
 
         private Builder() {
         }
@@ -378,6 +410,18 @@ public record GrpoConfig(
             return this;
         }
 
+        /** @param v see {@link GrpoConfig#rolloutCorrection()} @return this builder */
+        public Builder rolloutCorrection(RolloutCorrection v) {
+            rolloutCorrection = v;
+            return this;
+        }
+
+        /** @param v see {@link GrpoConfig#entropyControl()} @return this builder */
+        public Builder entropyControl(EntropyControl v) {
+            entropyControl = v;
+            return this;
+        }
+
         /**
          * TRL's {@code delta}, the INTELLECT-2 two-sided clip (arXiv:2505.07291): for A &lt; 0 the ratio is capped
          * at δ, so the token loss at {@code −δ A}. For δ &gt; 1 + ε_high (TRL's recommendation) this is exactly the
@@ -417,7 +461,8 @@ public record GrpoConfig(
         public GrpoConfig build() {
             return new GrpoConfig(groupSize, advantageBaseline, advantageScaling, advantageEpsilon, importanceLevel,
                     epsilonLow, epsilonHigh, dualClip, klEstimator, beta, lossAggregation, maxCompletionLength,
-                    policyLoss, policyLossParameters, fullyMaskedRows);
+                    policyLoss, policyLossParameters, fullyMaskedRows, rolloutCorrection,
+                    entropyControl);
         }
     }
 }

@@ -58,8 +58,16 @@ public final class FusedGrpoObjective implements GrpoObjective {
         double[] rewards = ObjectiveChecks.finiteVector("rewards", in.rewards());
         double[] adv = in.advantages() != null ? ObjectiveChecks.finiteVector("advantages", in.advantages())
                 : Advantages.compute(rewards, c);
-        FiniteBounds.checkMagnitudes(adv, in.advantages() == null, c.beta(), dt);
+        FiniteBounds.checkMagnitudes(adv, in.advantages() == null, c, dt);
         FiniteBounds.checkPolicyLoss(c, dt);
+        if (!c.rolloutCorrection().isOff() || c.entropyControl().needsEntropies() || in.logpSampling() != null
+                || in.entropies() != null) {
+            ObjectiveChecks.checkValues(in);                                   // the order of Nd4jGrpoObjective's
+        }
+        TokenWeights weights = TokenWeights.compute(in, c, adv);
+        double[] cw = weights.policy();                                        // [N * T] or null
+        double[] klRho = weights.klRatio();                                    // [N * T] or null
+        boolean[] klRhoInside = weights.klRatioInside();
         DirectElements mask = DirectElements.of(in.mask());
         DirectElements logpNew = DirectElements.of(logpNewArray);
         DirectElements logpOld = in.logpOld() == null ? null : DirectElements.of(in.logpOld());
@@ -155,6 +163,14 @@ public final class FusedGrpoObjective implements GrpoObjective {
                 }
                 rowPolicy = PolicySurrogates.row(c, i, a, len[i], ln, lo, mk, w, selected, customLoss, customGrad,
                         tally);
+                if (cw != null) {                                               // the detached correction weight
+                    rowPolicy = 0;
+                    for (int j = 0; j < t; j++) {
+                        customLoss[j] *= cw[from + j];
+                        customGrad[j] *= cw[from + j];
+                        rowPolicy += mk[j] == 0 ? 0 : customLoss[j];
+                    }
+                }
             }
             double rowKl = 0;
             double rowSeqGrad = 0;                                             // Σ_t dl/dlog s_i (sequence level)
@@ -188,6 +204,10 @@ public final class FusedGrpoObjective implements GrpoObjective {
                         pgGrad = 0;
                         dualCapped++;
                     }
+                    if (cw != null) {                                           // the detached correction weight
+                        pg *= cw[k];
+                        pgGrad *= cw[k];
+                    }
                     clipLow += r < lower && a < 0 ? 1 : 0;
                     clipHigh += r > upper && a > 0 ? 1 : 0;
                     ratioSum += r;
@@ -218,6 +238,10 @@ public final class FusedGrpoObjective implements GrpoObjective {
                     if (!FiniteBounds.inside(dRaw)) {
                         klGrad = 0;                                             // the clamp's derivative
                     }
+                    if (klRho != null) {                                        // DeepSeek-V3.2: rho k, differentiated
+                        klGrad = klRho[k] * (klGrad + (klRhoInside[k] ? kl : 0));
+                        kl *= klRho[k];
+                    }
                     klSum += kl;
                     rowKl += kl;
                 }
@@ -242,7 +266,7 @@ public final class FusedGrpoObjective implements GrpoObjective {
             policyLoss += rowPolicy * w;
             klAgg += rowKl * w;
         }
-        double loss = c.beta() > 0 ? policyLoss + c.beta() * klAgg : policyLoss;
+        double loss = (c.beta() > 0 ? policyLoss + c.beta() * klAgg : policyLoss) - weights.entropyBonus();
         double rewardMean = 0;
         for (double r : rewards) {
             rewardMean += r;
@@ -259,7 +283,10 @@ public final class FusedGrpoObjective implements GrpoObjective {
                 fraction(ratioSum, active), low, high, low + high, fraction(dualCapped, active), rewardMean,
                 Advantages.sampleStd(rewards, 0, n), Advantages.fractionOfZeroStdGroups(rewards, c.groupSize()),
                 active, fraction(tally.selected, active));
-        return new ObjectiveResult(loss, gradArray, DirectElements.array(adv, dt), metrics);
+        INDArray entropyGradient = weights.entropyGradient() == null ? null
+                : DirectElements.array(weights.entropyGradient(), dt).reshape(n, t);
+        return new ObjectiveResult(loss, gradArray, DirectElements.array(adv, dt), metrics, weights.metrics(),
+                entropyGradient);
     }
 
     private static double fraction(double numerator, long active) {

@@ -169,13 +169,17 @@ record CheckpointContent(int step, List<INDArray> policy, List<INDArray> referen
                     + "compared with this trainer's config (" + e.getMessage() + "), was '" + saved + "'", e);
         }
         Map<String, String> ours = configFields(config.toString());
+        // a field added to the config after the checkpoint was written is absent from it: equal when ours holds
+        // the default value (the checkpoint's run could not have set it otherwise)
+        Map<String, String> defaults = configFields(TrainerConfig.builder().build().toString());
         Set<String> names = new LinkedHashSet<>(ours.keySet());
         names.addAll(theirs.keySet());
         List<String> differences = new ArrayList<>();
         for (String name : names) {
             String a = theirs.get(name);
             String b = ours.get(name);
-            if (!RESUMABLE_CHANGES.contains(name) && !Objects.equals(a, b)) {
+            boolean addedSince = a == null && b != null && b.equals(defaults.get(name));
+            if (!RESUMABLE_CHANGES.contains(name) && !addedSince && !Objects.equals(a, b)) {
                 differences.add(name + " (checkpoint " + (a == null ? "absent" : a) + ", this trainer "
                         + (b == null ? "absent" : b) + ")");
             }

@@ -69,6 +69,8 @@ public final class GrpoTrainer implements AutoCloseable {
     public static final int CHECKPOINT_VERSION = 1;
     /** The name of the workspace a step runs in (see {@link Policy#supportsWorkspaces()}). */
     private static final String STEP_WORKSPACE = "grpo4j-grpo-step";
+    /** Checkpoint metadata: the adaptive entropy coefficient of the next step (only when adaptive). */
+    static final String ENTROPY_COEFFICIENT = "entropy.coefficient";
 
     private final TrainerConfig config;
     private final Policy policy;
@@ -83,6 +85,8 @@ public final class GrpoTrainer implements AutoCloseable {
     /** Every intermediate array of a step lives in one reused workspace when the policy allows it. */
     private final boolean useWorkspace;
     private int completedSteps;
+    /** The entropy bonus's coefficient c_k of the next step (adapted when the entropy control is adaptive). */
+    private double entropyCoefficient;
     private List<String> resumeWarnings = List.of();
     private volatile boolean closed;
 
@@ -127,6 +131,7 @@ public final class GrpoTrainer implements AutoCloseable {
                 ? new DynamicGroupSampler(independent, verifiers, config.maxExtraSamplingRounds()) : independent;
         this.optimizer = AdamW.create(config.optimizer());
         this.useWorkspace = policy.supportsWorkspaces() && (reference == null || reference.supportsWorkspaces());
+        this.entropyCoefficient = config.grpo().entropyControl().entropyCoefficient();
         if (config.checkpointDir() != null) {
             StaleCheckpointFiles.delete(config.checkpointDir());
         }
@@ -230,6 +235,9 @@ public final class GrpoTrainer implements AutoCloseable {
             order[i] = i;
         }
         int perMini = config.groupsPerMiniBatch();
+        org.grpo4j.correction.EntropyControl ec = grpo.entropyControl();
+        GrpoConfig stepGrpo = grpo;                       // the objective's config: the adapted coefficient, if any
+        double stepEntropy = Double.NaN;                  // e_k of the adaptive entropy control
         for (int it = 0; it < config.iterationsPerBatch(); it++) {
             if (perMini < b) {
                 shuffle(order, rng);
@@ -249,18 +257,34 @@ public final class GrpoTrainer implements AutoCloseable {
                 int t = (int) logpNew.size(1);
                 DataType mdt = logpNew.dataType();
                 INDArray mask = rows(batch.lossMask(config.maskTruncated(), mdt), rows, t);
+                // the sampler's log-probabilities and the entropies only when a correction reads them
+                INDArray logpSampling = grpo.rolloutCorrection().usesSamplingLogProbs()
+                        ? rows(batch.samplingLogProbs(mdt), rows, t) : null;
+                INDArray entropies = grpo.entropyControl().needsEntropies() ? forward.entropies().castTo(mdt) : null;
                 ObjectiveInput input = new ObjectiveInput(rows(rewardArray, rows), rows(advantages, rows), logpNew,
                         logpOld == null ? null : rows(logpOld, rows, t), logpRef == null ? null : rows(logpRef, rows, t),
-                        mask);
-                ObjectiveResult result = objective.evaluate(input, grpo);
+                        mask, logpSampling, entropies);
+                if (ec.adaptive() && Double.isNaN(stepEntropy)) {
+                    // e_k: the mean entropy of the step's first mini-batch, before its update (Skywork-OR1)
+                    double active = mask.sumNumber().doubleValue();
+                    stepEntropy = active > 0 ? entropies.mul(mask).sumNumber().doubleValue() / active : 0;
+                    stepGrpo = grpo.toBuilder().entropyControl(ec.withCoefficient(
+                            ec.appliedCoefficient(entropyCoefficient, stepEntropy))).build();
+                }
+                ObjectiveResult result = objective.evaluate(input, stepGrpo);
                 times.lap(PhaseTimes.Phase.OBJECTIVE);
-                forward.backward(result.gradient());
+                forward.backward(result.gradient(), result.entropyGradient());   // null without a bonus
                 times.lap(PhaseTimes.Phase.BACKWARD);
                 StepResult os = optimizer.step(policy.parameters());
                 times.lap(PhaseTimes.Phase.OPTIMIZER);
                 sums.add(result.metrics(), forward.entropies(), mask, os);
+                sums.add(result.correction());
                 times.lap(PhaseTimes.Phase.OTHER);
             }
+        }
+        double appliedCoefficient = stepGrpo.entropyControl().entropyCoefficient();
+        if (ec.adaptive()) {
+            entropyCoefficient = ec.nextCoefficient(entropyCoefficient, stepEntropy);
         }
         if (reference != null && config.refSyncEvery() > 0 && stepNo % config.refSyncEvery() == 0) {
             syncReference();
@@ -273,6 +297,9 @@ public final class GrpoTrainer implements AutoCloseable {
         times.lap(PhaseTimes.Phase.CHECKPOINT);
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Double> values = collect(batch, rewards, stuckCalls, sums, seconds);
+        if (ec.adaptive()) {
+            values.put("entropy/coefficient", appliedCoefficient);
+        }
         times.putInto(values);
         return new StepMetrics(stepNo, values);
     }
@@ -291,6 +318,9 @@ public final class GrpoTrainer implements AutoCloseable {
         meta.put(CheckpointContent.SEED, Long.toString(config.seed()));
         meta.put(CheckpointContent.THREADS, Integer.toString(ComputeThreads.current()));
         meta.put(CheckpointContent.CONFIG, config.toString());
+        if (config.grpo().entropyControl().adaptive()) {
+            meta.put(ENTROPY_COEFFICIENT, Double.toString(entropyCoefficient));
+        }
         Map<String, INDArray> tensors = new LinkedHashMap<>();
         for (Parameter p : policy.parameters()) {
             tensors.put(CheckpointContent.POLICY + p.name(), p.value());
@@ -345,6 +375,19 @@ public final class GrpoTrainer implements AutoCloseable {
             throw new UncheckedIOException("cannot read checkpoint " + file, e);
         }
         CheckpointContent c = CheckpointContent.check(archive, file, config, policy, reference);
+        double coefficient = entropyCoefficient;
+        if (config.grpo().entropyControl().adaptive()) {
+            String v = archive.metadata().get(ENTROPY_COEFFICIENT);
+            try {
+                coefficient = Double.parseDouble(v == null ? "" : v);
+            } catch (NumberFormatException e) {
+                coefficient = Double.NaN;
+            }
+            if (!(coefficient >= 0 && coefficient <= 1)) {
+                throw new IllegalArgumentException("checkpoint " + file + ": metadata '" + ENTROPY_COEFFICIENT
+                        + "' (the adaptive entropy coefficient) must be a number in [0, 1], was " + v);
+            }
+        }
         // Nothing below can fail: the content matches every parameter in shape and data type.
         assign(policy, c.policy());
         if (reference != null) {
@@ -352,6 +395,7 @@ public final class GrpoTrainer implements AutoCloseable {
         }
         optimizer.restore(c.optimizerState());
         completedSteps = c.step();
+        entropyCoefficient = coefficient;
         resumeWarnings = threadWarning(c.threads(), file);
         resumeWarnings.forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
     }
@@ -518,6 +562,22 @@ public final class GrpoTrainer implements AutoCloseable {
         m.put("clip_ratio/high_mean", s.mean(s.clipHigh));
         m.put("clip_ratio/region_mean", s.mean(s.clipRegion));
         m.put("entropy", s.entropyTokens > 0 ? s.entropy / s.entropyTokens : 0);
+        if (s.sampled > 0) {                                            // TRL's names
+            m.put("sampling/importance_sampling_ratio/min", s.isMin);
+            m.put("sampling/importance_sampling_ratio/mean", s.isMean / s.sampled);
+            m.put("sampling/importance_sampling_ratio/max", s.isMax);
+            m.put("sampling/sampling_logp_difference/mean", s.diffMean / s.sampled);
+            m.put("sampling/sampling_logp_difference/max", s.diffMax);
+        }
+        if (config.grpo().rolloutCorrection().offPolicyMaskEnabled()) {
+            m.put("sampling/off_policy_masked_fraction", s.mean(s.offPolicyMasked));
+        }
+        if (config.grpo().entropyControl().masksTokens()) {
+            m.put("entropy/masked_fraction", s.mean(s.entropyMasked));
+        }
+        if (config.grpo().entropyControl().hasBonus()) {
+            m.put("loss/entropy_bonus", s.mean(s.entropyBonus));
+        }
         int minLen = Integer.MAX_VALUE;
         int maxLen = 0;
         long tokens = 0;
@@ -575,6 +635,29 @@ public final class GrpoTrainer implements AutoCloseable {
         private double lastLr;
         private double entropy;
         private double entropyTokens;
+        private int sampled;
+        private double isMin = Double.POSITIVE_INFINITY;
+        private double isMean;
+        private double isMax;
+        private double diffMean;
+        private double diffMax;
+        private double offPolicyMasked;
+        private double entropyMasked;
+        private double entropyBonus;
+
+        void add(org.grpo4j.correction.CorrectionMetrics cm) {
+            offPolicyMasked += cm.offPolicyMaskedFraction();
+            entropyMasked += cm.entropyMaskedFraction();
+            entropyBonus += cm.entropyBonus();
+            if (cm.sampled()) {
+                sampled++;
+                isMin = Math.min(isMin, cm.importanceRatioMin());
+                isMean += cm.importanceRatioMean();
+                isMax = Math.max(isMax, cm.importanceRatioMax());
+                diffMean += cm.samplingLogpDifferenceMean();
+                diffMax = Math.max(diffMax, cm.samplingLogpDifferenceMax());
+            }
+        }
 
         void add(ObjectiveMetrics om, INDArray entropies, INDArray mask, StepResult os) {
             updates++;

@@ -23,15 +23,16 @@ import org.nd4j.linalg.api.buffer.DataType;
  * β and advantages the data type admits, the loss, every gradient entry and every metric are finite, and they
  * agree with {@link ReferenceGrpoObjective}, which clamps the log-ratios by the same documented rule; a β or an
  * advantage the type does not admit is rejected, naming it. Inputs come from {@link ExtremeArbitraries}; the
- * statistics show that every extreme occurs.
+ * statistics show that every extreme occurs. {@link CorrectionFiniteResultsLaws} adds the per-token corrections.
  */
-public interface FiniteResultsLaws {
+public interface FiniteResultsLaws extends CorrectionFiniteResultsLaws {
 
     /**
      * The objective under test.
      *
      * @return the objective
      */
+    @Override
     GrpoObjective objective();
 
     /** @return extreme cases */

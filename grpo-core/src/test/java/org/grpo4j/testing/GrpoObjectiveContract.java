@@ -16,7 +16,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 /**
  * The property suite of a {@link org.grpo4j.GrpoObjective}: everything {@link GrpoObjectiveLaws} checks (finite
  * differences, advantages, on-policy, masks, trust region, no mutation) plus (a), agreement with the
- * double-precision {@link ReferenceGrpoObjective} on random batches for every option combination.
+ * double-precision {@link ReferenceGrpoObjective} on random batches for every option combination, the per-token
+ * corrections included ({@link CorrectionContract}).
  *
  * <p>To run it on your objective, implement {@link #objective()}:
  * <pre>{@code
@@ -33,7 +34,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * {@code frac_reward_zero_std} must be exact; the clip fractions may differ by the share of tokens whose ratio lies
  * within 1e-5 of a kink, whose gradient entries are not compared (see {@link ResultComparison}).
  */
-public interface GrpoObjectiveContract extends GrpoObjectiveLaws {
+public interface GrpoObjectiveContract extends GrpoObjectiveLaws, CorrectionContract {
 
     /**
      * (a) FLOAT inputs: loss, gradient, advantages and metrics agree with the reference, for random cases (all

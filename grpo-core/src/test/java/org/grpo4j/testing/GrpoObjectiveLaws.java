@@ -42,19 +42,21 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   <li>(f) the trust region: at β = 0 with token ratios, a token clipped in the direction of its advantage (or
  *       capped by the dual clip) gets exactly zero gradient, and any other token with A ≠ 0 a gradient of sign
  *       −sign(A);</li>
- *   <li>(g) evaluation never writes its inputs, and its results are new arrays of the inputs' shape and type.</li>
+ *   <li>(g) evaluation never writes its inputs, and its results are new arrays of the inputs' shape and type;</li>
+ *   <li>(h) the per-token corrections' laws, {@link CorrectionLaws}.</li>
  * </ul>
  * Implement {@link #objective()} in a test class to run them; {@link GrpoObjectiveContract} adds the comparison
  * with {@link ReferenceGrpoObjective}. Tries are chosen so that the whole suite runs in seconds on an ND4J
  * objective.
  */
-public interface GrpoObjectiveLaws {
+public interface GrpoObjectiveLaws extends CorrectionLaws {
 
     /**
      * The objective under test. Called once per try; it may return the same instance every time.
      *
      * @return the objective
      */
+    @Override
     GrpoObjective objective();
 
     // ----------------------------------------------------------------------------------------------- providers

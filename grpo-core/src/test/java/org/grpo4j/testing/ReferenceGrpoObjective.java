@@ -1,6 +1,8 @@
 package org.grpo4j.testing;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.grpo4j.AdvantageBaseline;
 import org.grpo4j.FullyMaskedRows;
 import org.grpo4j.GrpoConfig;
@@ -11,6 +13,10 @@ import org.grpo4j.ObjectiveMetrics;
 import org.grpo4j.ObjectiveResult;
 import org.grpo4j.PolicyLoss;
 import org.grpo4j.PolicyLossParameters;
+import org.grpo4j.correction.CorrectionLevel;
+import org.grpo4j.correction.CorrectionMetrics;
+import org.grpo4j.correction.CorrectionMode;
+import org.grpo4j.correction.RolloutCorrection;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -78,10 +84,15 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
      * @param policyGradient {@code [N][T]} the policy part of the gradient alone, ∂(Σ w p)/∂logpNew
      * @param dualClipBinds  {@code [N][T]} where the dual clip capped the token loss
      * @param covSelected    {@code [N][T]} the tokens KL-Cov penalised or Clip-Cov cut off (all false otherwise)
+     * @param correctionWeight {@code [N][T]} the detached weight c of each token's policy loss (1 without
+     *                       corrections; "Rollout correction", "Entropy masking")
+     * @param correction     the corrections' metrics
+     * @param entropyGradient {@code [N][T]} ∂loss/∂H of the entropy bonus, or null without one
      */
     public record Result(double loss, double[][] gradient, double[] advantages, ObjectiveMetrics metrics,
                          double[][] ratio, double[][] weight, double[][] tokenPolicy, double[][] tokenKl,
-                         double[][] policyGradient, boolean[][] dualClipBinds, boolean[][] covSelected) {
+                         double[][] policyGradient, boolean[][] dualClipBinds, boolean[][] covSelected,
+                         double[][] correctionWeight, CorrectionMetrics correction, double[][] entropyGradient) {
 
         /**
          * This result as the API's record, with arrays of the given data type.
@@ -91,7 +102,7 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
          */
         public ObjectiveResult toObjectiveResult(DataType type) {
             return new ObjectiveResult(loss, Matrices.matrix(gradient, type), Matrices.vector(advantages, type),
-                    metrics);
+                    metrics, correction, entropyGradient == null ? null : Matrices.matrix(entropyGradient, type));
         }
     }
 
@@ -115,6 +126,8 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
         checkType("logpOld", input.logpOld(), type);
         checkType("logpRef", input.logpRef(), type);
         checkType("mask", input.mask(), type);
+        checkType("logpSampling", input.logpSampling(), type);
+        checkType("entropies", input.entropies(), type);
         checkFloating("rewards", input.rewards());
         checkFloating("advantages", input.advantages());
         require(input.logpNew().rank() == 2,
@@ -123,18 +136,33 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
         checkShape("logpOld", input.logpOld(), shape);
         checkShape("logpRef", input.logpRef(), shape);
         checkShape("mask", input.mask(), shape);
+        checkShape("logpSampling", input.logpSampling(), shape);
+        checkShape("entropies", input.entropies(), shape);
         checkVector("rewards", input.rewards(), shape[0]);
         checkVector("advantages", input.advantages(), shape[0]);
         Result r = evaluate(Matrices.toVector(input.rewards()), Matrices.toVector(input.advantages()),
                 Matrices.toMatrix(input.logpNew()), Matrices.toMatrix(input.logpOld()),
-                Matrices.toMatrix(input.logpRef()), Matrices.toMatrix(input.mask()), config);
-        // "Finite results": β and every |A| at most a quarter of the type's largest value divided by e^20
-        double limit = magnitudeLimit(type);
-        require(config.beta() <= limit, "beta (" + config.beta() + ") is too large for " + type
-                + " log-probabilities (at most " + limit + ")");
+                Matrices.toMatrix(input.logpRef()), Matrices.toMatrix(input.mask()),
+                Matrices.toMatrix(input.logpSampling()), Matrices.toMatrix(input.entropies()), config);
+        // "Finite results": β and every |A| at most a quarter of the type's largest value divided by e^20, and by
+        // the importance weight's cap and the KL correction's e^20 when those corrections are on
+        RolloutCorrection rc = config.rolloutCorrection();
+        double limit = magnitudeLimit(type) / (rc.mode() == CorrectionMode.OFF ? 1 : Math.max(1, rc.upper()));
+        double betaLimit = magnitudeLimit(type) / (rc.klCorrection() ? Math.exp(LOG_RATIO_BOUND) : 1);
+        if (config.entropyControl().hasBonus()) {
+            double hLimit = (type == DataType.FLOAT ? Float.MAX_VALUE : Double.MAX_VALUE) / 4;
+            double[][] h = Matrices.toMatrix(input.entropies());
+            for (double[] row : h) {
+                for (double v : row) {
+                    require(v <= hLimit, "entropies up to " + v + " are too large for an entropy bonus in " + type);
+                }
+            }
+        }
+        require(config.beta() <= betaLimit, "beta (" + config.beta() + ") is too large for " + type
+                + " log-probabilities (at most " + betaLimit + ")");
         double kappa = config.policyLossParameters().klCovCoefficient();
-        require(config.policyLoss() != PolicyLoss.KL_COV || kappa <= limit, "klCovCoefficient (" + kappa
-                + ") is too large for " + type + " log-probabilities (at most " + limit + ")");
+        require(config.policyLoss() != PolicyLoss.KL_COV || kappa <= magnitudeLimit(type), "klCovCoefficient ("
+                + kappa + ") is too large for " + type + " log-probabilities (at most " + magnitudeLimit(type) + ")");
         for (int i = 0; i < r.advantages().length; i++) {
             require(Math.abs(r.advantages()[i]) <= limit, "advantages[" + i + "] = " + r.advantages()[i]
                     + " is too large for " + type + " log-probabilities (at most " + limit + ")");
@@ -306,6 +334,27 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
      */
     public static Result evaluate(double[] rewards, double[] advantages, double[][] logpNew, double[][] logpOld,
                                   double[][] logpRef, double[][] mask, GrpoConfig c) {
+        return evaluate(rewards, advantages, logpNew, logpOld, logpRef, mask, null, null, c);
+    }
+
+    /**
+     * Evaluates the objective with the optional inputs of the per-token corrections.
+     *
+     * @param rewards      {@code [N]}
+     * @param advantages   {@code [N]} precomputed advantages, or null to derive them from the rewards
+     * @param logpNew      {@code [N][T]}
+     * @param logpOld      {@code [N][T]} or null (on-policy: ℓ^old = ℓ, a constant)
+     * @param logpRef      {@code [N][T]} or null (only when β = 0)
+     * @param mask         {@code [N][T]} of 0 and 1
+     * @param logpSampling {@code [N][T]} the sampler's log-probabilities, or null
+     * @param entropies    {@code [N][T]} the policy's entropies, or null (required when the entropy control masks)
+     * @param c            the variant
+     * @return loss, gradient, advantages, metrics and per-token diagnostics
+     * @throws IllegalArgumentException for any input section 8 rejects
+     */
+    public static Result evaluate(double[] rewards, double[] advantages, double[][] logpNew, double[][] logpOld,
+                                  double[][] logpRef, double[][] mask, double[][] logpSampling,
+                                  double[][] entropies, GrpoConfig c) {
         require(c != null, "config must not be null");
         require(logpNew != null, "logpNew must not be null");
         require(mask != null, "mask must not be null");
@@ -317,6 +366,8 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
         checkShape("logpOld", logpOld, shape);
         checkShape("logpRef", logpRef, shape);
         checkShape("mask", mask, shape);
+        checkShape("logpSampling", logpSampling, shape);
+        checkShape("entropies", entropies, shape);
         require(rewards != null, "rewards must not be null");
         require(rewards.length == n, "rewards must have length N = " + n + " (the rows of logpNew), had "
                 + rewards.length);
@@ -332,6 +383,19 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
         checkFinite("logpNew", logpNew);
         checkFinite("logpOld", logpOld);
         checkFinite("logpRef", logpRef);
+        checkFinite("logpSampling", logpSampling);
+        checkFinite("entropies", entropies);
+        for (int i = 0; entropies != null && i < n; i++) {
+            for (int j = 0; j < t; j++) {
+                require(entropies[i][j] >= 0, "entropies[" + i + ", " + j + "] must be ≥ 0, was " + entropies[i][j]);
+            }
+        }
+        require(entropies != null || !c.entropyControl().masksTokens(),
+                "entropies must be given when entropyControl.topEntropyQuantile < 1, was "
+                        + c.entropyControl().topEntropyQuantile());
+        require(entropies != null || !c.entropyControl().hasBonus(),
+                "entropies must be given when entropyControl.entropyCoefficient > 0, was "
+                        + c.entropyControl().entropyCoefficient());
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < t; j++) {
                 double m = mask[i][j];
@@ -425,6 +489,15 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
             }
         }
 
+        // 3b. per-token corrections ("Rollout correction", "Entropy masking"): a detached weight cw of p
+        Corrections corr = corrections(a, logpNew, logpOld, logpSampling, entropies, mask, len, c);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < t; j++) {
+                p[i][j] *= corr.weight[i][j];
+                dpdu[i][j] *= corr.weight[i][j];
+            }
+        }
+
         // 4. KL estimator and its derivative with respect to logpNew
         double[][] k = new double[n][t];
         double[][] dk = new double[n][t];
@@ -453,6 +526,14 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
                         default -> throw new AssertionError(c.klEstimator());
                     }
                     dk[i][j] *= clampSlope;
+                    if (c.rolloutCorrection().klCorrection()) {
+                        // DeepSeek-V3.2: rho k with rho = pi_new / pi_old (log-ratio clamped), differentiated
+                        double u = logpOld == null ? 0 : logpNew[i][j] - logpOld[i][j];
+                        double r = Math.exp(Math.max(-LOG_RATIO_BOUND, Math.min(LOG_RATIO_BOUND, u)));
+                        double rSlope = Math.abs(u) <= LOG_RATIO_BOUND ? 1 : 0;
+                        dk[i][j] = r * dk[i][j] + r * rSlope * k[i][j];
+                        k[i][j] = r * k[i][j];
+                    }
                 }
             }
         }
@@ -471,11 +552,33 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
             }
         }
 
+        // 5b. entropy bonus ("Entropy bonus"): loss −= coef Σ w H, ∂loss/∂H = −coef w
+        double coef = c.entropyControl().entropyCoefficient();
+        double[][] entropyGrad = null;
+        double bonus = 0;
+        if (coef > 0) {
+            entropyGrad = new double[n][t];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < t; j++) {
+                    bonus += w[i][j] * entropies[i][j];
+                    entropyGrad[i][j] = mask[i][j] == 0 ? 0 : -coef * w[i][j];
+                }
+            }
+            bonus *= coef;
+            loss -= bonus;
+        }
+        CorrectionMetrics cm = corr.metrics;
+        corr = new Corrections(corr.weight, new CorrectionMetrics(cm.sampled(), cm.importanceRatioMin(),
+                cm.importanceRatioMean(), cm.importanceRatioMax(), cm.samplingLogpDifferenceMean(),
+                cm.samplingLogpDifferenceMax(), cm.offPolicyMaskedFraction(), cm.entropyMaskedFraction(), bonus));
+
         // 6. gradient with respect to logpNew
         double[][] pg = new double[n][t];
         for (int i = 0; i < n; i++) {
             if (other != null) {
-                pg[i] = other.grad[i];
+                for (int j = 0; j < t; j++) {
+                    pg[i][j] = other.grad[i][j] * corr.weight[i][j];     // the detached correction weight
+                }
             } else if (c.importanceLevel() == ImportanceLevel.TOKEN) {
                 for (int j = 0; j < t; j++) {
                     pg[i][j] = w[i][j] * dpdu[i][j];
@@ -548,7 +651,7 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
                 highFrac, lowFrac + highFrac, dualFrac, rewardMean, sampleStd(rewards, 0, n),
                 fractionOfZeroStdGroups(rewards, g), (long) active, active > 0 ? selectedCount / active : 0);
         return new Result(loss, grad, a, metrics, rho, w, p, k, pg, dual,
-                other != null ? other.selected : new boolean[n][t]);
+                other != null ? other.selected : new boolean[n][t], corr.weight, corr.metrics, entropyGrad);
     }
 
     // ---------------------------------------------------------------------------------- 3. the other losses
@@ -773,6 +876,150 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
             s += mask[j] * u[j];
         }
         return s / Math.max(1, len);
+    }
+
+    // ------------------------------------------------------------------------------------ 3b. corrections
+
+    /** The correction weight of every token and the corrections' metrics. */
+    private record Corrections(double[][] weight, CorrectionMetrics metrics) {
+    }
+
+    private static Corrections corrections(double[] a, double[][] logpNew, double[][] logpOld,
+                                           double[][] logpSampling, double[][] entropies, double[][] mask,
+                                           double[] len, GrpoConfig c) {
+        int n = logpNew.length;
+        int t = logpNew[0].length;
+        RolloutCorrection rc = c.rolloutCorrection();
+        double[][] old = logpOld == null ? logpNew : logpOld;
+        double[][] cw = new double[n][t];
+        for (double[] row : cw) {
+            Arrays.fill(row, 1);
+        }
+        double active = 0;
+        int nonEmpty = 0;
+        for (int i = 0; i < n; i++) {
+            active += len[i];
+            nonEmpty += len[i] > 0 ? 1 : 0;
+        }
+        boolean sampled = logpSampling != null && (rc.mode() != CorrectionMode.OFF || rc.offPolicyMaskEnabled());
+        double[] ratioStats = {0, 0, 0};
+        double diffMean = 0;
+        double diffMax = 0;
+        if (sampled) {
+            // |logp_old − logp_sampling| over active tokens (saturated at Double.MAX_VALUE)
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < t; j++) {
+                    if (mask[i][j] == 1) {
+                        double d = Math.min(Double.MAX_VALUE, Math.abs(old[i][j] - logpSampling[i][j]));
+                        sum += d / active;
+                        diffMax = Math.max(diffMax, d);
+                    }
+                }
+            }
+            diffMean = sum;
+            if (rc.mode() != CorrectionMode.OFF) {
+                List<Double> weights = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    if (rc.level() == CorrectionLevel.TOKEN) {
+                        for (int j = 0; j < t; j++) {
+                            if (mask[i][j] == 1) {
+                                double w = bounded(rc, Math.exp(clampLog(old[i][j] - logpSampling[i][j])));
+                                cw[i][j] = w;
+                                weights.add(w);
+                            }
+                        }
+                    } else if (len[i] > 0) {
+                        double u = maskedSum(old[i], logpSampling[i], mask[i], len[i]);
+                        double q = Math.exp(clampLog(rc.level() == CorrectionLevel.SEQUENCE ? u : u / len[i]));
+                        double w = bounded(rc, q);
+                        Arrays.fill(cw[i], w);
+                        weights.add(w);
+                    }
+                }
+                if (!weights.isEmpty()) {
+                    ratioStats[0] = weights.stream().mapToDouble(Double::doubleValue).min().getAsDouble();
+                    ratioStats[1] = weights.stream().mapToDouble(Double::doubleValue).sum() / weights.size();
+                    ratioStats[2] = weights.stream().mapToDouble(Double::doubleValue).max().getAsDouble();
+                }
+            }
+        }
+        // DeepSeek-V3.2 off-policy sequence mask, measured against the sampler (or the old policy without one)
+        double[][] behaviour = logpSampling != null ? logpSampling : logpOld;
+        double opsm = 0;
+        if (rc.offPolicyMaskEnabled() && behaviour != null) {
+            int masked = 0;
+            for (int i = 0; i < n; i++) {
+                if (len[i] > 0 && a[i] < 0
+                        && maskedSum(behaviour[i], logpNew[i], mask[i], len[i]) / len[i] > rc.offPolicyMaskThreshold()) {
+                    Arrays.fill(cw[i], 0);
+                    masked++;
+                }
+            }
+            opsm = nonEmpty > 0 ? (double) masked / nonEmpty : 0;
+        }
+        // entropy mask: keep active tokens with entropy ≥ the (1 − q) quantile (linear interpolation)
+        double entropyMasked = 0;
+        if (c.entropyControl().masksTokens() && active > 0) {
+            double[] h = new double[(int) active];
+            int k = 0;
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < t; j++) {
+                    if (mask[i][j] == 1) {
+                        h[k++] = entropies[i][j];
+                    }
+                }
+            }
+            Arrays.sort(h);
+            double pos = (1 - c.entropyControl().topEntropyQuantile()) * (h.length - 1);
+            int lo = (int) Math.floor(pos);
+            double frac = pos - lo;
+            double threshold = frac == 0 ? h[lo] : (1 - frac) * h[lo] + frac * h[Math.min(lo + 1, h.length - 1)];
+            int removed = 0;
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < t; j++) {
+                    if (mask[i][j] == 1 && entropies[i][j] < threshold) {
+                        cw[i][j] = 0;
+                        removed++;
+                    }
+                }
+            }
+            entropyMasked = removed / active;
+        }
+        return new Corrections(cw, new CorrectionMetrics(sampled, ratioStats[0], ratioStats[1], ratioStats[2],
+                diffMean, diffMax, opsm, entropyMasked, 0));
+    }
+
+    private static double clampLog(double u) {
+        return Math.max(-LOG_RATIO_BOUND, Math.min(LOG_RATIO_BOUND, u));
+    }
+
+    private static double bounded(RolloutCorrection rc, double q) {
+        return switch (rc.mode()) {
+            case TRUNCATE -> Math.min(q, rc.upper());
+            case MASK -> rc.lower() <= q && q <= rc.upper() ? q : 0;
+            case OFF -> 1;
+        };
+    }
+
+    /** {@code Σ_j m_j (x_j − y_j)}, summed as the means {@code Σ x/L − Σ y/L} times L where the sum overflows. */
+    private static double maskedSum(double[] x, double[] y, double[] m, double len) {
+        double sum = 0;
+        for (int j = 0; j < x.length; j++) {
+            sum += m[j] == 1 ? x[j] - y[j] : 0;
+        }
+        if (Double.isFinite(sum)) {
+            return sum;
+        }
+        double mx = 0;
+        double my = 0;
+        for (int j = 0; j < x.length; j++) {
+            if (m[j] == 1) {
+                mx += x[j] / len;
+                my += y[j] / len;
+            }
+        }
+        return (mx - my) * len;
     }
 
     // ---------------------------------------------------------------------------------------------------- checks
