@@ -1,6 +1,7 @@
 package org.grpo4j.objective;
 
 import java.util.Arrays;
+import org.grpo4j.FullyMaskedRows;
 import org.grpo4j.GrpoConfig;
 import org.grpo4j.ObjectiveInput;
 import org.grpo4j.correction.CorrectionLevel;
@@ -226,10 +227,12 @@ final class TokenWeights {
     }
 
     private static double aggregationWeight(GrpoConfig c, double len, long active, int nonEmpty, int n) {
+        int rows = c.fullyMaskedRows() == FullyMaskedRows.COUNTED ? n : nonEmpty;
         return switch (c.lossAggregation()) {
-            case SEQUENCE_MEAN_TOKEN_MEAN -> len > 0 ? 1.0 / (len * nonEmpty) : 0;
+            case SEQUENCE_MEAN_TOKEN_MEAN -> len > 0 ? 1.0 / (len * rows) : 0;
             case TOKEN_MEAN -> active > 0 ? 1.0 / active : 0;
             case CONSTANT_NORMALIZER -> 1.0 / ((double) n * c.maxCompletionLength());
+            case SEQUENCE_MEAN_TOKEN_SUM -> len > 0 ? 1.0 / rows : 0;
         };
     }
 
