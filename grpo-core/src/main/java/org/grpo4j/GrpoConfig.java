@@ -1,7 +1,5 @@
 package org.grpo4j;
 
-import org.grpo4j.correction.CorrectionLevel;
-import org.grpo4j.correction.CorrectionMode;
 import org.grpo4j.correction.EntropyControl;
 import org.grpo4j.correction.RolloutCorrection;
 
@@ -116,15 +114,6 @@ public record GrpoConfig(
         }
         Checks.notNull("rolloutCorrection", rolloutCorrection);
         Checks.notNull("entropyControl", entropyControl);
-        boolean tokenWeights = rolloutCorrection.mode() != CorrectionMode.OFF
-                && rolloutCorrection.level() == CorrectionLevel.TOKEN
-                || entropyControl.masksTokens();
-        if (policyLoss == PolicyLoss.SAPO && importanceLevel == ImportanceLevel.SEQUENCE && tokenWeights) {
-            throw new IllegalArgumentException("policyLoss SAPO with importanceLevel SEQUENCE gates a whole "
-                    + "sequence at once, so a per-token weight (rolloutCorrection at TOKEN level, entropy masking) "
-                    + "is not supported with it, was rolloutCorrection " + rolloutCorrection + " and entropyControl "
-                    + entropyControl + "; use TOKEN importance or a SEQUENCE-level correction");
-        }
     }
 
     /**

@@ -113,6 +113,7 @@ public final class FusedGrpoObjective implements GrpoObjective {
         PolicySurrogates.Tally tally = new PolicySurrogates.Tally();
         double[] customLoss = custom ? new double[t] : null;
         double[] customGrad = custom ? new double[t] : null;
+        double[] cwRow = new double[t];
         int rowsCounted = c.fullyMaskedRows() == org.grpo4j.FullyMaskedRows.COUNTED ? n : nonEmpty;
 
         // ---- pass 2, row by row: ratio, clipped surrogate, dual clip, KL, gradient -------------------------------
@@ -161,16 +162,11 @@ public final class FusedGrpoObjective implements GrpoObjective {
                 if (logpOld == null) {
                     System.arraycopy(ln, 0, lo, 0, t);
                 }
-                rowPolicy = PolicySurrogates.row(c, i, a, len[i], ln, lo, mk, w, selected, customLoss, customGrad,
-                        tally);
-                if (cw != null) {                                               // the detached correction weight
-                    rowPolicy = 0;
-                    for (int j = 0; j < t; j++) {
-                        customLoss[j] *= cw[from + j];
-                        customGrad[j] *= cw[from + j];
-                        rowPolicy += mk[j] == 0 ? 0 : customLoss[j];
-                    }
+                if (cw != null) {
+                    System.arraycopy(cw, from, cwRow, 0, t);                    // the detached correction weights
                 }
+                rowPolicy = PolicySurrogates.row(c, i, a, len[i], ln, lo, mk, w, selected, customLoss, customGrad,
+                        tally, cw == null ? null : cwRow);
             }
             double rowKl = 0;
             double rowSeqGrad = 0;                                             // Σ_t dl/dlog s_i (sequence level)

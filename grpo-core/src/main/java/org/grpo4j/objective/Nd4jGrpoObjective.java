@@ -284,17 +284,13 @@ public final class Nd4jGrpoObjective implements GrpoObjective {
         double[] p = new double[t];
         double policyLoss = 0;
         double[] cw = weights.policy();                                        // [N * T] or null
+        double[] cwRow = cw == null ? null : new double[t];                    // the detached correction weights
         for (int i = 0; i < n; i++) {
-            double rowLoss = PolicySurrogates.row(c, i, adv[i], len[i], ln[i], lo[i], mk[i], rowWeight[i], selected,
-                    p, pg[i], tally);
-            if (cw != null) {                                                  // the detached correction weight
-                rowLoss = 0;
-                for (int j = 0; j < t; j++) {
-                    pg[i][j] *= cw[i * t + j];
-                    rowLoss += mk[i][j] == 0 ? 0 : p[j] * cw[i * t + j];
-                }
+            if (cw != null) {
+                System.arraycopy(cw, i * t, cwRow, 0, t);
             }
-            policyLoss += rowWeight[i] * rowLoss;
+            policyLoss += rowWeight[i] * PolicySurrogates.row(c, i, adv[i], len[i], ln[i], lo[i], mk[i],
+                    rowWeight[i], selected, p, pg[i], tally, cwRow);
         }
         INDArray grad = Nd4j.createFromArray(pg).castTo(dt);                   // [N, T]
 

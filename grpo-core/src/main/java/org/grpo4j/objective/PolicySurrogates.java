@@ -142,10 +142,14 @@ final class PolicySurrogates {
      * @param p        {@code [T]} written: the token surrogates p_it (0 where masked)
      * @param g        {@code [T]} written: ∂(Σ_t w p_it)/∂ℓ_it (exactly 0 where masked)
      * @param tally    the metric counts, added to
-     * @return {@code Σ_t p_it} over the active tokens
+     * @param cw       {@code [T]} the detached per-token correction weights c_it (rollout correction, entropy
+     *                 masking), or null for all 1: the row's loss is {@code Σ_t w c_it p_it} and {@code g} its
+     *                 gradient (for the losses that couple a row's tokens, SAPO at sequence level and GMPO, the
+     *                 weights enter before the row sum)
+     * @return {@code Σ_t c_it p_it} over the active tokens
      */
     static double row(GrpoConfig c, int row, double a, double len, double[] ln, double[] lo, double[] mk, double w,
-                      boolean[] selected, double[] p, double[] g, Tally tally) {
+                      boolean[] selected, double[] p, double[] g, Tally tally, double[] cw) {
         int t = ln.length;
         Arrays.fill(p, 0);
         Arrays.fill(g, 0);
@@ -166,13 +170,14 @@ final class PolicySurrogates {
                     if (mk[k] != 1) {
                         continue;
                     }
+                    double wk = cw == null ? w : w * cw[k];                  // with the detached correction weight
                     double r = sequence ? seqRatio : Math.exp(FiniteBounds.clamp(ln[k] - lo[k]));
                     double coef = Math.min(r, cap);                            // sg(min(ρ, ε_max))
                     p[k] = -coef * a * ln[k];
-                    g[k] = -coef * a * w;
+                    g[k] = -coef * a * wk;
                     tally.ratioSum += r;
                     tally.clipHigh += r > cap && a > 0 ? 1 : 0;
-                    sum += p[k];
+                    sum += cw == null ? p[k] : cw[k] * p[k];
                 }
             }
             case SAPO -> {
@@ -182,6 +187,7 @@ final class PolicySurrogates {
                     if (mk[k] != 1) {
                         continue;
                     }
+                    double wk = cw == null ? w : w * cw[k];                  // with the detached correction weight
                     double u = ln[k] - lo[k];
                     double r = sequence ? seqRatio : Math.exp(FiniteBounds.clamp(u));
                     double x = tau * (r - 1);
@@ -191,12 +197,12 @@ final class PolicySurrogates {
                     p[k] = -(4 / tau) * sigma * a;
                     double dpdu = -4 * slope * r * a;                          // ∂p/∂log ρ
                     if (sequence) {
-                        rowGrad += w * dpdu;
+                        rowGrad += wk * dpdu;
                     } else {
-                        g[k] = FiniteBounds.inside(u) ? w * dpdu : 0;
+                        g[k] = FiniteBounds.inside(u) ? wk * dpdu : 0;
                     }
                     tally.ratioSum += r;
-                    sum += p[k];
+                    sum += cw == null ? p[k] : cw[k] * p[k];
                 }
                 if (sequence && seqInside && rowGrad != 0) {
                     double perToken = rowGrad / Math.max(1, len);
@@ -224,7 +230,11 @@ final class PolicySurrogates {
                 }
                 double mean = logSum / Math.max(1, len);
                 double rho = Math.exp(FiniteBounds.clamp(mean));               // the clipped geometric mean
-                double perToken = FiniteBounds.inside(mean) ? -a * rho * w * len / Math.max(1, len) : 0;
+                double weightSum = 0;                                          // Σ_t w c_t over active tokens
+                for (int k = 0; k < t; k++) {
+                    weightSum += mk[k] != 1 ? 0 : cw == null ? w : w * cw[k];
+                }
+                double perToken = FiniteBounds.inside(mean) ? -a * rho * weightSum / Math.max(1, len) : 0;
                 for (int k = 0; k < t; k++) {
                     if (mk[k] != 1) {
                         continue;
@@ -233,7 +243,7 @@ final class PolicySurrogates {
                     boolean passes = a > 0 ? u <= hi : a < 0 && u >= lowBound;
                     p[k] = -a * rho;
                     g[k] = passes ? perToken : 0;
-                    sum += p[k];
+                    sum += cw == null ? p[k] : cw[k] * p[k];
                 }
             }
             case GPG -> {
@@ -241,10 +251,11 @@ final class PolicySurrogates {
                     if (mk[k] != 1) {
                         continue;
                     }
+                    double wk = cw == null ? w : w * cw[k];                  // with the detached correction weight
                     p[k] = -a * ln[k];
-                    g[k] = -a * w;
+                    g[k] = -a * wk;
                     tally.ratioSum += Math.exp(FiniteBounds.clamp(ln[k] - lo[k]));
-                    sum += p[k];
+                    sum += cw == null ? p[k] : cw[k] * p[k];
                 }
             }
             case VESPO -> {
@@ -264,10 +275,11 @@ final class PolicySurrogates {
                     if (mk[k] != 1) {
                         continue;
                     }
+                    double wk = cw == null ? w : w * cw[k];                  // with the detached correction weight
                     p[k] = -phi * a * ln[k];
-                    g[k] = -phi * a * w;
+                    g[k] = -phi * a * wk;
                     tally.ratioSum += Math.exp(FiniteBounds.clamp(ln[k] - lo[k]));
-                    sum += p[k];
+                    sum += cw == null ? p[k] : cw[k] * p[k];
                 }
             }
             case KL_COV -> {
@@ -276,16 +288,17 @@ final class PolicySurrogates {
                     if (mk[k] != 1) {
                         continue;
                     }
+                    double wk = cw == null ? w : w * cw[k];                  // with the detached correction weight
                     double raw = ln[k] - lo[k];
                     double u = FiniteBounds.clamp(raw);
                     double r = Math.exp(u);
                     boolean sel = selected[row * t + k];
                     p[k] = -a * r + (sel ? kappa * Math.abs(u) : 0);
                     double dpdu = -a * r + (sel ? kappa * Math.signum(u) : 0);
-                    g[k] = FiniteBounds.inside(raw) ? w * dpdu : 0;
+                    g[k] = FiniteBounds.inside(raw) ? wk * dpdu : 0;
                     tally.ratioSum += r;
                     tally.selected += sel ? 1 : 0;
-                    sum += p[k];
+                    sum += cw == null ? p[k] : cw[k] * p[k];
                 }
             }
             case CLIP_COV -> {
@@ -295,6 +308,7 @@ final class PolicySurrogates {
                     if (mk[k] != 1) {
                         continue;
                     }
+                    double wk = cw == null ? w : w * cw[k];                  // with the detached correction weight
                     double raw = ln[k] - lo[k];
                     double r = Math.exp(FiniteBounds.clamp(raw));
                     tally.ratioSum += r;
@@ -307,8 +321,8 @@ final class PolicySurrogates {
                     double surr1 = r * a;
                     double surr2 = (r < lower ? lower : r > upper ? upper : r) * a;
                     p[k] = -Math.min(surr1, surr2);
-                    g[k] = surr1 <= surr2 && FiniteBounds.inside(raw) ? -surr1 * w : 0;
-                    sum += p[k];
+                    g[k] = surr1 <= surr2 && FiniteBounds.inside(raw) ? -surr1 * wk : 0;
+                    sum += cw == null ? p[k] : cw[k] * p[k];
                 }
             }
             case CLIPPED -> throw new IllegalArgumentException("the clipped surrogate is each objective's own");

@@ -466,8 +466,17 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
         double[][] p = new double[n][t];
         double[][] dpdu = new double[n][t];
         boolean[][] dual = new boolean[n][t];
+        // 3b (first part). per-token corrections ("Rollout correction", "Entropy masking"): a detached weight cw
+        //    of p; the other losses take w·cw as their token weights, so rows they couple get it before the sum
+        Corrections corr = corrections(a, logpNew, logpOld, logpSampling, entropies, mask, len, c);
+        double[][] wc = new double[n][t];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < t; j++) {
+                wc[i][j] = w[i][j] * corr.weight[i][j];
+            }
+        }
         Other other = c.policyLoss() == PolicyLoss.CLIPPED ? null
-                : otherLoss(c, a, logpNew, logpOld, mask, len, rho, w);
+                : otherLoss(c, a, logpNew, logpOld, mask, len, rho, wc);
         if (other != null) {
             for (int i = 0; i < n; i++) {
                 p[i] = other.p[i];
@@ -489,8 +498,7 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
             }
         }
 
-        // 3b. per-token corrections ("Rollout correction", "Entropy masking"): a detached weight cw of p
-        Corrections corr = corrections(a, logpNew, logpOld, logpSampling, entropies, mask, len, c);
+        // 3b. the correction weight on the surrogate
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < t; j++) {
                 p[i][j] *= corr.weight[i][j];
@@ -576,9 +584,7 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
         double[][] pg = new double[n][t];
         for (int i = 0; i < n; i++) {
             if (other != null) {
-                for (int j = 0; j < t; j++) {
-                    pg[i][j] = other.grad[i][j] * corr.weight[i][j];     // the detached correction weight
-                }
+                pg[i] = other.grad[i];                                   // with w·cw already
             } else if (c.importanceLevel() == ImportanceLevel.TOKEN) {
                 for (int j = 0; j < t; j++) {
                     pg[i][j] = w[i][j] * dpdu[i][j];
