@@ -20,6 +20,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * element in all, plus the mask's second read, and no temporary array. Values are checked during the pass; a bad
  * one raises the same exception, with the same message, as {@link Nd4jGrpoObjective}.
  *
+ * <p>With a per-token correction configured ({@link org.grpo4j.correction}) or its optional arrays given, the
+ * inputs are checked and the corrections' detached weights computed in an extra pass before the fused one.
+ *
  * <p>Shapes as {@link GrpoObjective}: rewards and advantages {@code [N]}, the others {@code [N, T]}. The result's
  * gradient and advantages have the log-probabilities' data type (FLOAT rounds the double result once per
  * element). Stateless and thread-safe; never writes its inputs. The trainer's default objective.

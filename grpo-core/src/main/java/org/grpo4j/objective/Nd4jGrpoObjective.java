@@ -19,6 +19,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * gradient. Works in the log-probabilities' data type (FLOAT for training, DOUBLE for gradient checks); per-group
  * scalar math (advantages, weights) is done in double in plain Java.
  *
+ * <p>The per-token corrections ({@link org.grpo4j.correction}), when configured, are detached weights computed
+ * in plain Java over the {@code [N, T]} inputs (one pass per correction) and multiplied in as whole tensors.
+ *
  * <p>Every formula, with the option that selects it and its source, is in {@code docs/objective.md}. Stateless
  * and thread-safe; it allocates its temporaries per call and never writes its inputs.
  *

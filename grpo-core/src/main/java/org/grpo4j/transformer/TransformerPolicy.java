@@ -392,9 +392,13 @@ public final class TransformerPolicy implements Policy {
     }
 
     private static void checkShape(INDArray g, int n, int t) {
-        Checks.notNull("dLossDLogProbs", g);
+        checkShape("dLossDLogProbs", g, n, t);
+    }
+
+    private static void checkShape(String name, INDArray g, int n, int t) {
+        Checks.notNull(name, g);
         if (g.rank() != 2 || g.size(0) != n || g.size(1) != t) {
-            throw new IllegalArgumentException("dLossDLogProbs must have shape [" + n + ", " + t + "], was "
+            throw new IllegalArgumentException(name + " must have shape [" + n + ", " + t + "], was "
                     + Arrays.toString(g.shape()));
         }
     }
@@ -438,7 +442,7 @@ public final class TransformerPolicy implements Policy {
             double[] g = Tensors.toDoubles(dLossDLogProbs);
             double[] gh = null;
             if (dLossDEntropies != null) {
-                checkShape(dLossDEntropies, n, t);
+                checkShape("dLossDEntropies", dLossDEntropies, n, t);
                 gh = Tensors.toDoubles(dLossDEntropies);
             }
             int[] rows = head.rows();
@@ -490,7 +494,7 @@ public final class TransformerPolicy implements Policy {
         public void backward(INDArray dLossDLogProbs, INDArray dLossDEntropies) {
             checkShape(dLossDLogProbs, n, t);
             if (dLossDEntropies != null) {
-                checkShape(dLossDEntropies, n, t);
+                checkShape("dLossDEntropies", dLossDEntropies, n, t);
             }
         }
     }

@@ -117,6 +117,18 @@ class EntropyBonusGradientTest {
         assertEquals(1, calls[0]);
     }
 
+    /** An entropy upstream of the wrong shape is refused by its own name. */
+    @Test
+    void entropyUpstreamOfAnotherShapeIsRejected() {
+        TransformerPolicy policy = TestModels.randomized(TestModels.tiny(DataType.DOUBLE, MlpActivation.GELU), 23);
+        SequenceBatch batch = TestModels.batch(new SplittableRandom(4), 2, 7, 3, 3);
+        int t = batch.maxCompletionLength();
+        PolicyForward f = policy.forward(batch);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> f.backward(Nd4j.zeros(DataType.DOUBLE, 2, t), Nd4j.zeros(DataType.DOUBLE, 2, t + 1)));
+        assertTrue(e.getMessage().contains("dLossDEntropies"), e.getMessage());
+    }
+
     /** The tabular policy's entropy backward against finite differences of its logits. */
     @Test
     void tabularEntropyUpstreamMatchesFiniteDifferences() {
