@@ -15,6 +15,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 import org.grpo4j.GrpoConfig;
+import org.grpo4j.PolicyLoss;
 import org.grpo4j.GrpoObjective;
 import org.grpo4j.ImportanceLevel;
 import org.grpo4j.ObjectiveInput;
@@ -74,31 +75,35 @@ public interface CorrectionLaws {
     default void correctedGradientMatchesFiniteDifferences(@ForAll("fullCorrectedCases") CorrectedCase c,
                                                            @ForAll Random random) {
         GrpoObjective objective = objective();
-        GrpoConfig config = c.config();
-        ObjectiveResult r = objective.evaluate(c.toInput(DataType.DOUBLE), config);
+        // CISPO's and VESPO's stop-gradient weights of the ratio are invisible to a finite difference in logpNew
+        // alone (PolicyLossLaws checks them with logpOld moving along): here the clipped surrogate stands in
+        GrpoConfig config = FiniteDifferences.isFrozen(c.config())
+                ? c.config().toBuilder().policyLoss(PolicyLoss.CLIPPED).build() : c.config();
+        CorrectedCase cc = c.withConfig(config);
+        ObjectiveResult r = objective.evaluate(cc.toInput(DataType.DOUBLE), config);
         double[][] grad = Matrices.toMatrix(r.gradient());
         double scale = Math.abs(r.metrics().policyLoss()) + Math.abs(r.metrics().klLoss()) + 1;
-        int n = c.base().n();
-        int t = c.base().t();
+        int n = cc.base().n();
+        int t = cc.base().t();
         for (int k = 0; k < 6; k++) {
             int i = random.nextInt(n);
             int j = random.nextInt(t);
             java.util.function.ToDoubleFunction<double[][]> loss =
-                    x -> objective.evaluate(c.withLogpNew(x).toInput(DataType.DOUBLE), config).loss();
+                    x -> objective.evaluate(cc.withLogpNew(x).toInput(DataType.DOUBLE), config).loss();
             double big = 1e-3;
-            double[][] x = Matrices.deepCopy(c.base().logpNew());
+            double[][] x = Matrices.deepCopy(cc.base().logpNew());
             double l0 = loss.applyAsDouble(x);
             x[i][j] += big;
             double lp = loss.applyAsDouble(x);
             x[i][j] -= 2 * big;
             double lm = loss.applyAsDouble(x);
             double curvature = 4 * Math.abs(lp - 2 * l0 + lm) / (big * big) + 1e-3;
-            FiniteDifferences.Check check = FiniteDifferences.check(loss, c.base().logpNew(), i, j, grad[i][j],
+            FiniteDifferences.Check check = FiniteDifferences.check(loss, cc.base().logpNew(), i, j, grad[i][j],
                     scale, curvature);
             Statistics.label("corrected finite differences").collect(check.outcome());
             if (check.outcome() == FiniteDifferences.Outcome.DISAGREES) {
                 fail("d loss / d logpNew[" + i + ", " + j + "]: gradient " + check.gradient() + ", central "
-                        + check.central() + " (allowed " + check.allowed() + ")\n" + c);
+                        + check.central() + " (allowed " + check.allowed() + ")\n" + cc);
             }
         }
         Statistics.label("corrected finite differences").coverage(cov -> {
@@ -168,9 +173,12 @@ public interface CorrectionLaws {
     @Property(tries = 80)
     default void entropyMaskKeepsTheTopQuantileWithTies(@ForAll("correctedCases") CorrectedCase c) {
         double q = c.config().entropyControl().masksTokens() ? c.config().entropyControl().topEntropyQuantile() : 0.5;
+        // GMPO's geometric mean couples a row's tokens, so a removed token still moves the kept ones' ratio:
+        // the law holds for the token-local losses
+        PolicyLoss loss = c.config().policyLoss() == PolicyLoss.GMPO ? PolicyLoss.CLIPPED : c.config().policyLoss();
         GrpoConfig config = c.config().toBuilder().rolloutCorrection(RolloutCorrection.off())
                 .entropyControl(EntropyControl.topQuantile(q)).importanceLevel(ImportanceLevel.TOKEN).beta(0)
-                .build();
+                .policyLoss(loss).build();
         CorrectedCase cc = c.withConfig(config);
         ObjectiveResult r = objective().evaluate(cc.toInput(DataType.FLOAT), config);
         double[][] kept = cc.reference().correctionWeight();
