@@ -59,4 +59,24 @@ final class Fixtures {
             return "target";
         }
     }
+
+    /** Reward 1 when the completion holds the target token, else 0: groups are often all-equal. */
+    static final class ContainsTarget implements RewardVerifier, Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public double score(Prompt prompt, int[] completion) {
+            for (int t : completion) {
+                if (t == prompt.target()[0]) {
+                    return 1;
+                }
+            }
+            return 0;
+        }
+
+        @Override
+        public String name() {
+            return "contains";
+        }
+    }
 }

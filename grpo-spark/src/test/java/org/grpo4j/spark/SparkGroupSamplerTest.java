@@ -120,10 +120,11 @@ class SparkGroupSamplerTest {
         assertEquals(List.of("is3", "small"), List.copyOf(actual.scored().orElseThrow().byVerifier().keySet()));
     }
 
-    private static TrainerConfig training(int steps) {
+    private static TrainerConfig training(int steps, boolean dynamic) {
         return TrainerConfig.builder().grpo(GrpoConfig.defaults().toBuilder().groupSize(4).beta(0.04).build())
                 .optimizer(OptimizerConfig.defaults().toBuilder().learningRate(0.01).build())
-                .sampling(Fixtures.SAMPLING).promptsPerStep(4).steps(steps).seed(5).build();
+                .sampling(Fixtures.SAMPLING).promptsPerStep(4).dynamicSampling(dynamic).maxExtraSamplingRounds(2)
+                .steps(steps).seed(5).build();
     }
 
     private static float[][] weights(Policy p) {
@@ -135,28 +136,37 @@ class SparkGroupSamplerTest {
         return out;
     }
 
-    /** Three GRPO steps through the Spark sampler end at the local keyed sampler's weights, bit for bit. */
-    @Test
-    void aTrainingRunMatchesTheLocalRunBitForBit() {
+    /**
+     * Three GRPO steps through the Spark sampler end at the local keyed sampler's weights, bit for bit; with DAPO's
+     * dynamic sampling too, which asks the Spark sampler for each extra round.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aTrainingRunMatchesTheLocalRunBitForBit(boolean dynamic) {
         List<Prompt> prompts = Fixtures.prompts(10, 8);
         TransformerPolicy localPolicy = Fixtures.transformer(11);
         TransformerPolicy sparkPolicy = Fixtures.transformer(11);
+        RewardVerifier verifier = dynamic ? new Fixtures.ContainsTarget() : new Fixtures.TargetCount();
+        VerifierFactory factory = dynamic ? () -> new Fixtures.ContainsTarget() : () -> new Fixtures.TargetCount();
         double[] localRewards = new double[3];
         double[] sparkRewards = new double[3];
-        try (GrpoTrainer t = new GrpoTrainer(training(3), localPolicy, new Fixtures.TargetCount(), prompts,
+        double dropped = 0;
+        try (GrpoTrainer t = new GrpoTrainer(training(3, dynamic), localPolicy, verifier, prompts,
                 FusedGrpoObjective.create(), new KeyedGroupSampler())) {
             for (int s = 0; s < 3; s++) {
                 localRewards[s] = t.step().get("reward");
             }
         }
-        SparkGroupSampler sampler = SparkGroupSampler.of(spark, PolicyCodec.transformer(),
-                VerifierFactory.of(new Fixtures.TargetCount()), RUNNER, 3);
-        try (GrpoTrainer t = new GrpoTrainer(training(3), sparkPolicy, new Fixtures.TargetCount(), prompts,
+        SparkGroupSampler sampler = SparkGroupSampler.of(spark, PolicyCodec.transformer(), factory, RUNNER, 3);
+        try (GrpoTrainer t = new GrpoTrainer(training(3, dynamic), sparkPolicy, verifier, prompts,
                 FusedGrpoObjective.create(), sampler)) {
             for (int s = 0; s < 3; s++) {
-                sparkRewards[s] = t.step().get("reward");
+                org.grpo4j.train.StepMetrics m = t.step();
+                sparkRewards[s] = m.get("reward");
+                dropped += m.get("sampling/dropped_groups");
             }
         }
+        assertEquals(dynamic, dropped > 0, "dynamic sampling asked the Spark sampler for extra rounds");
         assertArrayEquals(localRewards, sparkRewards);
         float[][] a = weights(localPolicy);
         float[][] b = weights(sparkPolicy);

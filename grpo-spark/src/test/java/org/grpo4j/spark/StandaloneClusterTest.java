@@ -41,7 +41,7 @@ class StandaloneClusterTest {
 
         @Override
         public double score(Prompt prompt, int[] completion) throws InterruptedException {
-            Thread.sleep(100);
+            Thread.sleep(250);
             return new Fixtures.TargetCount().score(prompt, completion);
         }
 
@@ -52,7 +52,7 @@ class StandaloneClusterTest {
     }
 
     @Test
-    @Timeout(value = 170, unit = TimeUnit.SECONDS)
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void aStepOnAClusterSurvivesAKilledWorkerWithTheSameBatch() throws Exception {
         TransformerPolicy policy = Fixtures.transformer(21);
         List<Prompt> prompts = Fixtures.prompts(8, 22);
