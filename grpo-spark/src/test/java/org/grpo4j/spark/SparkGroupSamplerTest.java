@@ -208,5 +208,10 @@ class SparkGroupSamplerTest {
         IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
                 () -> PolicyCodec.transformer().encode(TabularPolicy.uniform(2, 2)));
         assertTrue(wrong.getMessage().contains("PolicyCodec.parameters"), wrong.getMessage());
+        PolicyCodec small = PolicyCodec.parameters(() -> TabularPolicy.uniform(2, 2));
+        byte[] larger = PolicyCodec.parameters(() -> TabularPolicy.uniform(3, 4)).encode(TabularPolicy.uniform(3, 4));
+        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class, () -> small.decode(larger));
+        assertTrue(shape.getMessage().startsWith("parameter 0 ("), shape.getMessage());
+        assertThrows(java.io.UncheckedIOException.class, () -> small.decode(new byte[] {1, 2, 3}));
     }
 }
