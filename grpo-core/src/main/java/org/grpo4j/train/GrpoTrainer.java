@@ -115,6 +115,25 @@ public final class GrpoTrainer implements AutoCloseable {
      */
     public GrpoTrainer(TrainerConfig config, Policy policy, RewardVerifier verifier, List<Prompt> prompts,
                        GrpoObjective objective) {
+        this(config, policy, verifier, prompts, objective, new IndependentGroupSampler());
+    }
+
+    /**
+     * A trainer drawing its groups with a given sampler, e.g. {@link org.grpo4j.sampling.KeyedGroupSampler} or a
+     * distributed one (grpo-spark's {@code SparkGroupSampler}). With dynamic sampling on, the sampler draws each
+     * round's groups; a sampler that returns scored batches saves the trainer's own scoring.
+     *
+     * @param config    the run's configuration
+     * @param policy    the policy to train (updated in place)
+     * @param verifier  the reward (scores the batches the sampler returns unscored)
+     * @param prompts   the prompt set; not empty
+     * @param objective the objective
+     * @param sampler   draws each step's groups
+     * @throws IllegalArgumentException if an argument is null or {@code prompts} is empty
+     */
+    public GrpoTrainer(TrainerConfig config, Policy policy, RewardVerifier verifier, List<Prompt> prompts,
+                       GrpoObjective objective, GroupSampler sampler) {
+        Checks.notNull("sampler", sampler);
         this.config = Checks.notNull("config", config);
         this.policy = Checks.notNull("policy", policy);
         Checks.notNull("verifier", verifier);
@@ -126,9 +145,8 @@ public final class GrpoTrainer implements AutoCloseable {
         this.objective = Checks.notNull("objective", objective);
         this.reference = config.grpo().beta() > 0 ? policy.copy() : null;
         this.verifiers = new VerifierRunner(verifier, config.verifiers());
-        GroupSampler independent = new IndependentGroupSampler();
         this.sampler = config.dynamicSampling()
-                ? new DynamicGroupSampler(independent, verifiers, config.maxExtraSamplingRounds()) : independent;
+                ? new DynamicGroupSampler(sampler, verifiers, config.maxExtraSamplingRounds()) : sampler;
         this.optimizer = AdamW.create(config.optimizer());
         this.useWorkspace = policy.supportsWorkspaces() && (reference == null || reference.supportsWorkspaces());
         this.entropyCoefficient = config.grpo().entropyControl().entropyCoefficient();
