@@ -144,7 +144,7 @@ class ObjectiveArbitrariesProperties {
         Statistics.label("policy loss").collect(c.policyLoss());
         Statistics.label("policy loss").coverage(cov -> {
             for (org.grpo4j.PolicyLoss v : org.grpo4j.PolicyLoss.values()) {
-                cov.check(v).percentage(p -> p >= 1.5);
+                cov.check(v).percentage(p -> p >= 0.5);                  // ~3% expected; 400 tries vary
             }
         });
         Statistics.label("fully masked rows").collect(c.fullyMaskedRows());
