@@ -3,7 +3,7 @@ package org.grpo4j;
 /**
  * The immutable configuration of the GRPO objective: which advantage, importance ratio, clipping, KL term and loss
  * aggregation to use. Every mainstream GRPO variant is a combination of these fields; {@link #grpo()},
- * {@link #drGrpo()}, {@link #dapo()} and {@link #gspo()} give the published ones.
+ * {@link #drGrpo()}, {@link #dapo()}, {@link #gspo()} and {@link #reinforcePlusPlus()} give the published ones.
  *
  * <p>Defaults ({@link #defaults()}, the same as {@link #grpo()}) and their sources:
  * <ul>
@@ -19,6 +19,8 @@ package org.grpo4j;
  *   <li>{@code lossAggregation = SEQUENCE_MEAN_TOKEN_MEAN}: GRPO (Shao et al. 2024, eq. 3).</li>
  *   <li>{@code maxCompletionLength = 256}: TRL {@code max_completion_length}; the normaliser of
  *       {@link LossAggregation#CONSTANT_NORMALIZER} and the largest token dimension the objective accepts.</li>
+ *   <li>{@code advantageStd = SAMPLE}: the n&minus;1 deviation of {@code torch.std}, as TRL and verl use.</li>
+ *   <li>{@code rewardAggregation = SUM_THEN_NORMALIZE}: TRL's {@code multi_objective_aggregation} default.</li>
  * </ul>
  *
  * @param groupSize           G, completions per prompt; at least 2
@@ -35,6 +37,9 @@ package org.grpo4j;
  * @param beta                KL weight; finite, ≥ 0; 0 means no reference log-probs are needed
  * @param lossAggregation     reduction of token losses to the scalar loss
  * @param maxCompletionLength the constant length of {@link LossAggregation#CONSTANT_NORMALIZER}; at least 1
+ * @param advantageStd        sample (n&minus;1) or population (n) standard deviation in every std scaling
+ * @param rewardAggregation   how several verifiers' scores become advantages; {@code NORMALIZE_THEN_SUM} needs
+ *                            {@code advantageBaseline = GROUP_MEAN} and {@code advantageScaling = GROUP_STD}
  */
 public record GrpoConfig(
         int groupSize,
@@ -48,7 +53,9 @@ public record GrpoConfig(
         KlEstimator klEstimator,
         double beta,
         LossAggregation lossAggregation,
-        int maxCompletionLength) {
+        int maxCompletionLength,
+        StdEstimator advantageStd,
+        RewardAggregation rewardAggregation) {
 
     /**
      * Validates every field and the rules between fields.
@@ -75,6 +82,16 @@ public record GrpoConfig(
         Checks.nonNegative("beta", beta);
         Checks.notNull("lossAggregation", lossAggregation);
         Checks.atLeast("maxCompletionLength", maxCompletionLength, 1);
+        Checks.notNull("advantageStd", advantageStd);
+        Checks.notNull("rewardAggregation", rewardAggregation);
+        if (rewardAggregation == RewardAggregation.NORMALIZE_THEN_SUM
+                && (advantageBaseline != AdvantageBaseline.GROUP_MEAN
+                || advantageScaling != AdvantageScaling.GROUP_STD)) {
+            throw new IllegalArgumentException("rewardAggregation NORMALIZE_THEN_SUM (GDPO) normalises each verifier "
+                    + "by its group mean and std, so it needs advantageBaseline GROUP_MEAN and advantageScaling "
+                    + "GROUP_STD, was advantageBaseline " + advantageBaseline + " and advantageScaling "
+                    + advantageScaling);
+        }
     }
 
     /**
@@ -129,6 +146,20 @@ public record GrpoConfig(
     }
 
     /**
+     * REINFORCE++ (Hu 2025, "REINFORCE++: An Efficient RLHF Algorithm with Robustness to Both Prompt and Reward
+     * Models"), as verl's {@code adv_estimator=reinforce_plus_plus} computes it for outcome rewards: no group
+     * baseline, the rewards whitened over the batch ({@code NONE} baseline, {@code BATCH_WHITEN} scaling); the
+     * rest as {@link #grpo()}. {@code toBuilder().advantageBaseline(GROUP_MEAN)} gives verl's
+     * {@code reinforce_plus_plus_baseline} (REINFORCE++-baseline).
+     *
+     * @return the REINFORCE++ configuration
+     */
+    public static GrpoConfig reinforcePlusPlus() {
+        return builder().advantageBaseline(AdvantageBaseline.NONE).advantageScaling(AdvantageScaling.BATCH_WHITEN)
+                .build();
+    }
+
+    /**
      * A builder holding the defaults.
      *
      * @return a new builder
@@ -147,7 +178,8 @@ public record GrpoConfig(
                 .advantageScaling(advantageScaling).advantageEpsilon(advantageEpsilon)
                 .importanceLevel(importanceLevel).epsilonLow(epsilonLow).epsilonHigh(epsilonHigh)
                 .dualClip(dualClip).klEstimator(klEstimator).beta(beta).lossAggregation(lossAggregation)
-                .maxCompletionLength(maxCompletionLength);
+                .maxCompletionLength(maxCompletionLength).advantageStd(advantageStd)
+                .rewardAggregation(rewardAggregation);
     }
 
     /**
@@ -175,6 +207,8 @@ public record GrpoConfig(
         private double beta = 0.04;
         private LossAggregation lossAggregation = LossAggregation.SEQUENCE_MEAN_TOKEN_MEAN;
         private int maxCompletionLength = 256;
+        private StdEstimator advantageStd = StdEstimator.SAMPLE;
+        private RewardAggregation rewardAggregation = RewardAggregation.SUM_THEN_NORMALIZE;
 
         private Builder() {
         }
@@ -251,6 +285,18 @@ public record GrpoConfig(
             return this;
         }
 
+        /** @param v see {@link GrpoConfig#advantageStd()} @return this builder */
+        public Builder advantageStd(StdEstimator v) {
+            advantageStd = v;
+            return this;
+        }
+
+        /** @param v see {@link GrpoConfig#rewardAggregation()} @return this builder */
+        public Builder rewardAggregation(RewardAggregation v) {
+            rewardAggregation = v;
+            return this;
+        }
+
         /**
          * Builds and validates the configuration.
          *
@@ -259,7 +305,8 @@ public record GrpoConfig(
          */
         public GrpoConfig build() {
             return new GrpoConfig(groupSize, advantageBaseline, advantageScaling, advantageEpsilon, importanceLevel,
-                    epsilonLow, epsilonHigh, dualClip, klEstimator, beta, lossAggregation, maxCompletionLength);
+                    epsilonLow, epsilonHigh, dualClip, klEstimator, beta, lossAggregation, maxCompletionLength,
+                    advantageStd, rewardAggregation);
         }
     }
 }

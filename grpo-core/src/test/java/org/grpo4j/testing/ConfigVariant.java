@@ -12,7 +12,8 @@ import org.grpo4j.LossAggregation;
 
 /**
  * The discrete choices of a {@link GrpoConfig}: the five option enums, whether the dual clip is on and whether β
- * is positive. {@link #all()} lists the 3 × 2 × 2 × 3 × 3 × 2 × 2 = 432 of them; combined with
+ * is positive. {@link #all()} lists the 3 × 2 × 2 × 3 × 3 × 2 × 2 = 432 of them (the
+ * {@link #SCALINGS} and {@link #BASELINES} the reference and the theory cover); combined with
  * {@link ConfigNumbers} each one is a configuration.
  *
  * @param baseline    the advantage baseline
@@ -26,12 +27,23 @@ import org.grpo4j.LossAggregation;
 public record ConfigVariant(AdvantageBaseline baseline, AdvantageScaling scaling, ImportanceLevel importance,
                             KlEstimator kl, LossAggregation aggregation, boolean dualClip, boolean positiveBeta) {
 
+    /**
+     * The baselines covered: the group baselines. {@code NONE} and {@code GREEDY} (REINFORCE++, ReMax) are
+     * compared with their own reference in {@code AdvantageEstimatorsTest}; GREEDY cannot be derived from rewards
+     * and the theory package covers group baselines only.
+     */
+    public static final List<AdvantageBaseline> BASELINES = List.of(AdvantageBaseline.GROUP_MEAN,
+            AdvantageBaseline.LEAVE_ONE_OUT);
+    /** The scalings covered; {@code BATCH_WHITEN} is compared in {@code AdvantageEstimatorsTest}. */
+    public static final List<AdvantageScaling> SCALINGS = List.of(AdvantageScaling.GROUP_STD,
+            AdvantageScaling.BATCH_STD, AdvantageScaling.NONE);
+
     private static final List<ConfigVariant> ALL;
 
     static {
         List<ConfigVariant> all = new ArrayList<>();
-        for (AdvantageBaseline b : AdvantageBaseline.values()) {
-            for (AdvantageScaling s : AdvantageScaling.values()) {
+        for (AdvantageBaseline b : BASELINES) {
+            for (AdvantageScaling s : SCALINGS) {
                 for (ImportanceLevel i : ImportanceLevel.values()) {
                     for (KlEstimator k : KlEstimator.values()) {
                         for (LossAggregation a : LossAggregation.values()) {

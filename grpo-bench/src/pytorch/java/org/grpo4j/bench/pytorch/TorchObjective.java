@@ -37,7 +37,9 @@ public final class TorchObjective {
                                             NDArray logpRef, NDArray mask, GrpoConfig c) {
         if (c.dualClipEnabled() || c.klEstimator() != org.grpo4j.KlEstimator.K3
                 || c.advantageBaseline() != AdvantageBaseline.GROUP_MEAN
-                || c.advantageScaling() == org.grpo4j.AdvantageScaling.BATCH_STD) {
+                || c.advantageScaling() == org.grpo4j.AdvantageScaling.BATCH_STD
+                || c.advantageScaling() == org.grpo4j.AdvantageScaling.BATCH_WHITEN
+                || c.advantageStd() != org.grpo4j.StdEstimator.SAMPLE) {
             throw new IllegalArgumentException("the PyTorch peer covers the GRPO, GSPO, DAPO and Dr. GRPO presets, "
                     + "not " + c);
         }
@@ -51,7 +53,7 @@ public final class TorchObjective {
             case GROUP_STD -> centred.div(centred.square().sum(new int[] {1}, true).div((float) (g - 1)).sqrt()
                     .add((float) c.advantageEpsilon()));
             case NONE -> centred;
-            case BATCH_STD -> throw new AssertionError(c);
+            case BATCH_STD, BATCH_WHITEN -> throw new AssertionError(c);
         };
         a = a.reshape(n, 1);
         NDArray[] out = new NDArray[2];
