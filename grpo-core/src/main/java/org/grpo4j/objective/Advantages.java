@@ -21,8 +21,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ({@code NONE}); {@code BATCH_WHITEN} (REINFORCE++) instead subtracts the batch mean of the centred rewards
  * {@code c = r − b} and divides by their batch standard deviation + ε. Every deviation is the sample (n−1) or the
  * population (n) one as {@link GrpoConfig#advantageStd()} says. With a group baseline ({@code GROUP_MEAN},
- * {@code LEAVE_ONE_OUT}) a group whose rewards are all equal gets exactly 0, and a centred reward of exactly 0
- * gives exactly 0 under every scaling but {@code BATCH_WHITEN} with {@code NONE} or {@code GREEDY} (no 0/0).
+ * {@code LEAVE_ONE_OUT}) a group whose rewards are all equal gets exactly 0, a centred reward of exactly 0
+ * gives exactly 0 under every scaling but {@code BATCH_WHITEN} with {@code NONE} or {@code GREEDY} (no 0/0), and
+ * {@code BATCH_WHITEN} gives exactly 0 everywhere when every centred reward of the batch is equal.
  *
  * <p>The moments are computed scale-free ({@link ScaledMoments}): each group is scaled by a power of two that brings
  * its largest magnitude into [1, 2) before its mean and deviation are taken (the batch whitening does the same over
@@ -188,6 +189,9 @@ public final class Advantages {
             z = new double[n];
             for (int i = 0; i < n; i++) {
                 z[i] = Math.scalb(centred[i], exps[i / g] - whitenExp);
+            }
+            if (allEqual(z, 0, n)) {
+                return new double[n];                                     // nothing to whiten: exactly 0
             }
             // with a group baseline every group's centred rewards sum to 0: the batch mean is 0 exactly
             whitenMean = groupBaseline ? 0 : ScaledMoments.mean(z);
