@@ -36,11 +36,25 @@ public record WeightedVerifier(String name, double weight, RewardVerifier verifi
 
     /**
      * @return a verifier that scores as the wrapped one (unweighted) and carries this record's name; a
-     *         {@link BatchRewardVerifier} stays one, with the same batch size
+     *         {@link BatchRewardVerifier} stays one, with the same batch size, and a {@link PartialRewardVerifier}
+     *         stays one
      */
     public RewardVerifier asVerifier() {
         RewardVerifier inner = verifier;
         String n = name;
+        if (inner instanceof PartialRewardVerifier partial) {
+            return new PartialRewardVerifier() {
+                @Override
+                public java.util.OptionalDouble scoreIfApplicable(Prompt prompt, int[] completion) throws Exception {
+                    return partial.scoreIfApplicable(prompt, completion);
+                }
+
+                @Override
+                public String name() {
+                    return n;
+                }
+            };
+        }
         if (inner instanceof BatchRewardVerifier batch) {
             return new BatchRewardVerifier() {
                 @Override
