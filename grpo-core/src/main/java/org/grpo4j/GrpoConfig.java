@@ -146,8 +146,8 @@ public record GrpoConfig(
     }
 
     /**
-     * REINFORCE++ (Hu 2025, "REINFORCE++: An Efficient RLHF Algorithm with Robustness to Both Prompt and Reward
-     * Models"), as verl's {@code adv_estimator=reinforce_plus_plus} computes it for outcome rewards: no group
+     * REINFORCE++ (Hu 2025, "REINFORCE++: A Simple and Efficient Approach for Aligning Large Language Models",
+     * arXiv:2501.03262), as verl's {@code adv_estimator=reinforce_plus_plus} computes it for outcome rewards: no group
      * baseline, the rewards whitened over the batch ({@code NONE} baseline, {@code BATCH_WHITEN} scaling); the
      * rest as {@link #grpo()}. {@code toBuilder().advantageBaseline(GROUP_MEAN)} gives verl's
      * {@code reinforce_plus_plus_baseline} (REINFORCE++-baseline).
