@@ -97,7 +97,8 @@ public record Rewards(double[] total, Map<String, double[]> byVerifier, int fail
      * @param verifier the verifier's name
      * @param i        the completion, in {@code [0, N)}
      * @return true if it gave no score there
-     * @throws IllegalArgumentException if no verifier has that name or {@code i} is out of range
+     * @throws IllegalArgumentException  if no verifier has that name
+     * @throws IndexOutOfBoundsException if {@code i} is out of range
      */
     public boolean abstained(String verifier, int i) {
         if (!byVerifier.containsKey(verifier)) {
@@ -114,7 +115,8 @@ public record Rewards(double[] total, Map<String, double[]> byVerifier, int fail
      * @param verifier the verifier's name
      * @param i        the completion, in {@code [0, N)}
      * @return the unweighted score, or empty
-     * @throws IllegalArgumentException if no verifier has that name or {@code i} is out of range
+     * @throws IllegalArgumentException  if no verifier has that name
+     * @throws IndexOutOfBoundsException if {@code i} is out of range
      */
     public java.util.OptionalDouble score(String verifier, int i) {
         return abstained(verifier, i) ? java.util.OptionalDouble.empty()

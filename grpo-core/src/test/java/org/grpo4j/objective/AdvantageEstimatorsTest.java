@@ -234,6 +234,22 @@ class AdvantageEstimatorsTest {
     }
 
     @Test
+    void newFieldsRoundTripAndThePresetCitesREINFORCEPlusPlus() {
+        GrpoConfig c = GrpoConfig.builder().advantageStd(StdEstimator.POPULATION)
+                .rewardAggregation(RewardAggregation.NORMALIZE_THEN_SUM).build();
+        assertEquals(c, c.toBuilder().build());
+        assertEquals(StdEstimator.SAMPLE, GrpoConfig.defaults().advantageStd());
+        assertEquals(RewardAggregation.SUM_THEN_NORMALIZE, GrpoConfig.defaults().rewardAggregation());
+        GrpoConfig rpp = GrpoConfig.reinforcePlusPlus();
+        assertEquals(AdvantageBaseline.NONE, rpp.advantageBaseline());
+        assertEquals(AdvantageScaling.BATCH_WHITEN, rpp.advantageScaling());
+        assertEquals(GrpoConfig.grpo(), rpp.toBuilder().advantageBaseline(AdvantageBaseline.GROUP_MEAN)
+                .advantageScaling(AdvantageScaling.GROUP_STD).build(), "the rest as grpo()");
+        assertEquals(0, StdEstimator.POPULATION.ddof());
+        assertEquals(1, StdEstimator.SAMPLE.ddof());
+    }
+
+    @Test
     void configRejectsNullNewFields() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> GrpoConfig.builder().advantageStd(null).build());
