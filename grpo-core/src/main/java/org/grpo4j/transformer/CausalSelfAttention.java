@@ -80,7 +80,7 @@ final class CausalSelfAttention {
                            Rotary rotary, int[] positions) {
         int d = (int) h.size(1);
         int dh = d / heads;
-        INDArray qkv = h.mmul(wqkv);                                                 // [N·L, 3D]
+        INDArray qkv = MatrixProducts.times(h, wqkv);                                             // [N·L, 3D]
         Rotary.Rows rows = null;
         if (rotary != null) {
             rows = rotary.rows(positions);
@@ -91,7 +91,7 @@ final class CausalSelfAttention {
         INDArray probs = attend(heads(qkv5, 0), heads(qkv5, 1), heads(qkv5, 2), mask, 1.0 / Math.sqrt(dh),
                 contextBuffer.permute(0, 2, 1, 3));
         INDArray context = contextBuffer.reshape('c', (long) n * l, d);             // [N·L, D]
-        INDArray output = context.mmul(wo);                                          // [N·L, D]
+        INDArray output = MatrixProducts.times(context, wo);                                       // [N·L, D]
         return new Forward(h, qkv, probs, context, output, n, l, heads, rotary, rows);
     }
 

@@ -41,7 +41,7 @@ final class FeedForward {
      * @return output and cache
      */
     static Forward forward(INDArray h, INDArray w1, INDArray w2, MlpActivation kind) {
-        INDArray z = h.mmul(w1);                                                     // [R, F]
+        INDArray z = MatrixProducts.times(h, w1);                                                 // [R, F]
         INDArray gate = switch (kind) {
             case GELU -> Transforms.sigmoid(z.mul(GELU_SLOPE), false);                // σ(1.702 Z)
             case RELU -> null;
@@ -50,7 +50,7 @@ final class FeedForward {
             case GELU -> z.mul(gate);
             case RELU -> Transforms.relu(z, true);
         };
-        return new Forward(h, z, a, gate, a.mmul(w2), kind);
+        return new Forward(h, z, a, gate, MatrixProducts.times(a, w2), kind);
     }
 
     /**

@@ -55,6 +55,6 @@ public final class FullForward {
                 CausalSelfAttention.causalMask(s, c.dataType()));
         INDArray last = trunk.output().reshape('c', n, s, c.modelWidth())
                 .get(NDArrayIndex.all(), NDArrayIndex.point(s - 1), NDArrayIndex.all());      // [N, D]
-        return last.mmul(w.head.value());                                                    // [N, V]
+        return MatrixProducts.times(last, w.head.value());                                              // [N, V]
     }
 }

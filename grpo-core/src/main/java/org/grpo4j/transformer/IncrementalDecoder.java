@@ -112,7 +112,7 @@ final class IncrementalDecoder {
         }
         next = p;
         INDArray last = pass.output().reshape('c', n, p, c.modelWidth()).get(all(), point(p - 1), all()); // [N, D]
-        return last.mmul(w.head.value());
+        return MatrixProducts.times(last, w.head.value());
     }
 
     /**
@@ -144,7 +144,7 @@ final class IncrementalDecoder {
         for (int l = 0; l < c.layers(); l++) {
             BlockWeights b = w.blocks.get(l);
             INDArray h = LayerNorm.forward(x, b.ln1Gain().value(), b.ln1Bias().value()).output();
-            INDArray qkv = h.mmul(b.wqkv().value());                                 // [N, 3D]
+            INDArray qkv = MatrixProducts.times(h, b.wqkv().value());                                 // [N, 3D]
             if (rows != null) {
                 w.rotary.rotate(qkv, rows);
             }
@@ -155,11 +155,12 @@ final class IncrementalDecoder {
             INDArray context = Nd4j.create(x.dataType(), n, heads, 1, dh);
             CausalSelfAttention.attend(q, keys[l].get(all(), all(), interval(0, col + 1), all()),
                     values[l].get(all(), all(), interval(0, col + 1), all()), mask, scale, context);
-            x.addi(context.reshape('c', n, c.modelWidth()).mmul(b.wo().value()));
+            x.addi(MatrixProducts.times(context.reshape('c', n, c.modelWidth()), b.wo().value()));
             INDArray h2 = LayerNorm.forward(x, b.ln2Gain().value(), b.ln2Bias().value()).output();
             x.addi(FeedForward.forward(h2, b.w1().value(), b.w2().value(), c.activation()).output());
         }
         next++;
-        return LayerNorm.forward(x, w.finalGain.value(), w.finalBias.value()).output().mmul(w.head.value());
+        return MatrixProducts.times(LayerNorm.forward(x, w.finalGain.value(), w.finalBias.value()).output(),
+                w.head.value());
     }
 }

@@ -39,7 +39,7 @@ final class OutputHead {
      */
     static Forward forward(INDArray h, INDArray wout, int[] rows, int[] targets) {
         int v = (int) wout.size(1);
-        double[] logits = Tensors.toDoubles(h.mmul(wout));                          // [R, V]
+        double[] logits = Tensors.toDoubles(MatrixProducts.times(h, wout));                      // [R, V]
         int m = rows.length;
         double[] probs = new double[m * v];
         double[] logp = new double[m];

@@ -104,7 +104,7 @@ final class Rotary {
      */
     void rotate(INDArray qkv, Rows rows) {
         INDArray x = qkv.get(NDArrayIndex.all(), NDArrayIndex.interval(0, width));
-        INDArray turned = x.mmul(rotation).muli(rows.sin());
+        INDArray turned = MatrixProducts.times(x, rotation).muli(rows.sin());
         x.assign(x.mul(rows.cos()).addi(turned));
     }
 
@@ -116,7 +116,7 @@ final class Rotary {
      */
     void backward(INDArray dqkv, Rows rows) {
         INDArray g = dqkv.get(NDArrayIndex.all(), NDArrayIndex.interval(0, width));
-        INDArray turned = g.mul(rows.sin()).mmul(rotationT);
+        INDArray turned = MatrixProducts.times(g.mul(rows.sin()), rotationT);
         g.assign(g.mul(rows.cos()).addi(turned));
     }
 }

@@ -271,7 +271,7 @@ public final class TransformerPolicy implements Policy {
         int s = sequence.length;
         TransformerTrunk.Pass trunk = TransformerTrunk.forward(weights, config, sequence.clone(), iota(s), 1, s,
                 causalMask(s));
-        double[] z = Tensors.toDoubles(trunk.output().mmul(weights.head.value()));
+        double[] z = Tensors.toDoubles(MatrixProducts.times(trunk.output(), weights.head.value()));
         int v = config.vocabularySize();
         double[][] out = new double[s][];
         for (int p = 0; p < s; p++) {

@@ -11,6 +11,7 @@ import org.grpo4j.PolicyForward;
 import org.grpo4j.Prompt;
 import org.grpo4j.SequenceBatch;
 import org.grpo4j.bench.objective.ObjectiveImplementation;
+import org.grpo4j.bench.profile.MeasuredStep;
 import org.grpo4j.memory.Workspaces;
 import org.grpo4j.optim.AdamW;
 import org.grpo4j.train.GrpoTrainer;
@@ -23,7 +24,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Where the time of one training step goes, phase by phase, at each {@link StepSize}: the GRPO step's phases are
  * the trainer's own {@code time/<phase>_seconds} metrics; the pretraining step is timed here around the same calls
  * {@code Pretraining.run} makes (batch, forward, loss and its gradient, backward, AdamW). Prints one Markdown
- * table per size. Run it with
+ * table per size. Each measured step is a {@link MeasuredStep} JFR event, so a recording of this run can be
+ * summarised per phase with {@code ProfileSummary}. Run it with
  * {@code OMP_NUM_THREADS=1 java -cp grpo-bench/target/benchmarks.jar org.grpo4j.bench.train.StepBreakdown}.
  */
 public final class StepBreakdown {
@@ -65,10 +67,12 @@ public final class StepBreakdown {
         try (GrpoTrainer trainer = new GrpoTrainer(f.trainer(), policy, f.verifier(), f.grpoPrompts(),
                 objective.objective())) {
             for (int s = 0; s < warmup + measured; s++) {
+                MeasuredStep span = MeasuredStep.start(size + " GRPO");
                 StepMetrics m = trainer.step();
                 if (s < warmup) {
                     continue;
                 }
+                span.commit();
                 for (Map.Entry<String, Double> e : m.values().entrySet()) {
                     if (e.getKey().startsWith("time/")) {
                         String phase = e.getKey().substring(5).replace("_seconds", "");
@@ -100,6 +104,7 @@ public final class StepBreakdown {
         double[] sums = new double[phases.length];
         double tokens = 0;
         for (int s = 0; s < warmup + measured; s++) {
+            MeasuredStep span = MeasuredStep.start(size + " pretraining");
             long[] t = new long[phases.length + 1];
             t[0] = System.nanoTime();
             List<int[]> prompts = new ArrayList<>(f.pretrainBatch());
@@ -127,6 +132,7 @@ public final class StepBreakdown {
                 t[5] = System.nanoTime();
             }
             if (s >= warmup) {
+                span.commit();
                 for (int k = 0; k < phases.length; k++) {
                     sums[k] += (t[k + 1] - t[k]) / 1e9 / measured;
                 }

@@ -25,17 +25,35 @@ public record PaddedBatch(long[][] inputs, long[][] labels, float[][] mask, long
      * @return the batch
      */
     public static PaddedBatch draw(List<Prompt> data, int batchSize, SplittableRandom rng) {
+        int[][] prompts = new int[batchSize][];
+        int[][] targets = new int[batchSize][];
+        for (int i = 0; i < batchSize; i++) {
+            Prompt p = data.get(rng.nextInt(data.size()));
+            prompts[i] = p.tokens();
+            targets[i] = p.target();
+        }
+        return of(prompts, targets);
+    }
+
+    /**
+     * The batch of given sequences.
+     *
+     * @param prompts the prompts' tokens, {@code [N][*]}
+     * @param targets what follows each prompt (a target or a sampled completion), {@code [N][*]}
+     * @return the batch; {@code tokens} counts prompt and target tokens
+     */
+    public static PaddedBatch of(int[][] prompts, int[][] targets) {
+        int batchSize = prompts.length;
         int[][] seqs = new int[batchSize][];
         int[] promptLengths = new int[batchSize];
         int t = 0;
         long tokens = 0;
         for (int i = 0; i < batchSize; i++) {
-            Prompt p = data.get(rng.nextInt(data.size()));
-            int[] s = new int[p.tokens().length + p.target().length];
-            System.arraycopy(p.tokens(), 0, s, 0, p.tokens().length);
-            System.arraycopy(p.target(), 0, s, p.tokens().length, p.target().length);
+            int[] s = new int[prompts[i].length + targets[i].length];
+            System.arraycopy(prompts[i], 0, s, 0, prompts[i].length);
+            System.arraycopy(targets[i], 0, s, prompts[i].length, targets[i].length);
             seqs[i] = s;
-            promptLengths[i] = p.tokens().length;
+            promptLengths[i] = prompts[i].length;
             t = Math.max(t, s.length - 1);
             tokens += s.length;
         }

@@ -81,6 +81,21 @@ public final class TorchTransformer implements AutoCloseable {
         causal = manager.create(upper, new Shape(t, t));                                 // [C, C] additive
     }
 
+    /** @return the model's configuration */
+    TransformerConfig config() {
+        return c;
+    }
+
+    /** @return the additive causal mask, {@code [C, C]} */
+    NDArray causalMask() {
+        return causal;
+    }
+
+    /** @return the manager that owns the parameters */
+    NDManager manager() {
+        return manager;
+    }
+
     /** @return the number of weights */
     public long parameterCount() {
         long n = 0;
@@ -132,6 +147,18 @@ public final class TorchTransformer implements AutoCloseable {
      * @return a scalar
      */
     NDArray loss(NDArray x, NDArray y, NDArray m) {
+        NDArray taken = takenLogProbs(x, y);                                              // [N, T]
+        return taken.mul(m).sum().neg().div(m.sum());
+    }
+
+    /**
+     * The log-probability of each label under the model (teacher forcing, causal attention).
+     *
+     * @param x {@code [N, T]} int64 inputs
+     * @param y {@code [N, T]} int64 labels
+     * @return {@code [N, T]}, recorded for autograd inside a gradient collector
+     */
+    NDArray takenLogProbs(NDArray x, NDArray y) {
         long n = x.getShape().get(0);
         long t = x.getShape().get(1);
         int d = c.modelWidth();
@@ -140,9 +167,11 @@ public final class TorchTransformer implements AutoCloseable {
         int k = 0;
         NDArray tok = params.get(k++);
         NDArray pos = params.get(k++);
-        NDArray h = tok.get(new NDIndex("{}", x.flatten())).reshape(n, t, d)
-                .add(pos.get(new NDIndex(":{}", t)));                                       // [N, T, D]
+        NDArray positions = pos.get(new NDIndex(":{}", t));
+        positions.attach(x.getManager());
+        NDArray h = rows(tok, x.flatten()).reshape(n, t, d).add(positions);                // [N, T, D]
         NDArray mask = causal.get(new NDIndex(":{}, :{}", t, t));
+        mask.attach(x.getManager());
         Shape dShape = new Shape(d);
         for (int layer = 0; layer < c.layers(); layer++) {
             NDArray g1 = params.get(k++);
@@ -162,20 +191,49 @@ public final class TorchTransformer implements AutoCloseable {
             NDArray scores = q.matMul(kk.transpose(0, 1, 3, 2)).mul((float) (1.0 / Math.sqrt(dh))).add(mask);
             NDArray ctx = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(n, t, d);
             h = h.add(ctx.matMul(wo));
-            NDArray b = LayerNorm.layerNorm(h, dShape, g2, b2, 1e-5f).singletonOrThrow();
-            NDArray z = b.matMul(w1);
-            h = h.add(z.mul(Activation.sigmoid(z.mul(GELU_SLOPE))).matMul(w2));             // grpo4j's GELU
+            h = h.add(mlp(h, g2, b2, w1, w2));
         }
         NDArray gf = params.get(k++);
         NDArray bf = params.get(k++);
         NDArray head = params.get(k);
         NDArray logp = LayerNorm.layerNorm(h, dShape, gf, bf, 1e-5f).singletonOrThrow().matMul(head)
                 .logSoftmax(-1);                                                            // [N, T, V]
-        NDArray taken = logp.gather(y.expandDims(-1), -1).squeeze(-1);                   // [N, T]
-        return taken.mul(m).sum().neg().div(m.sum());
+        return logp.gather(y.expandDims(-1), -1).squeeze(-1);                            // [N, T]
     }
 
-    private void clipAndUpdate() {
+    /**
+     * The MLP branch of a block: LN → W1 → GELU ({@code z·σ(1.702 z)}) → W2.
+     *
+     * @param h  {@code [..., D]} the residual stream
+     * @param g2 {@code [D]} LN gain
+     * @param b2 {@code [D]} LN bias
+     * @param w1 {@code [D, F]}
+     * @param w2 {@code [F, D]}
+     * @return {@code [..., D]}, to be added to {@code h}
+     */
+    static NDArray mlp(NDArray h, NDArray g2, NDArray b2, NDArray w1, NDArray w2) {
+        NDArray b = LayerNorm.layerNorm(h, new Shape(h.getShape().get(h.getShape().dimension() - 1)), g2, b2, 1e-5f)
+                .singletonOrThrow();
+        NDArray z = b.matMul(w1);
+        return z.mul(Activation.sigmoid(z.mul(GELU_SLOPE))).matMul(w2);                   // grpo4j's GELU
+    }
+
+    /**
+     * Rows of a parameter, owned by the indices' manager (so a step's sub-manager frees them; the result of an
+     * op on a parameter would otherwise belong to the parameters' manager and live as long as the model).
+     *
+     * @param table {@code [R, D]}
+     * @param ids   {@code [K]} int64 row indices
+     * @return {@code [K, D]}, recorded for autograd inside a gradient collector
+     */
+    static NDArray rows(NDArray table, NDArray ids) {
+        NDArray r = table.get(new NDIndex("{}", ids));
+        r.attach(ids.getManager());
+        return r;
+    }
+
+    /** Global-norm clipping of the gradients autograd left in the parameters, then one AdamW update. */
+    void clipAndUpdate() {
         double sq = 0;
         List<NDArray> grads = new ArrayList<>(params.size());
         for (NDArray p : params) {

@@ -1,0 +1,2 @@
+/** Tests of the profile summary. */
+package org.grpo4j.bench.profile;
