@@ -12,7 +12,8 @@ import java.util.OptionalDouble;
  * verifier abstains gets the total reward 0, as TRL's {@code nansum} of an all-NaN row (TRL warns; the trainer
  * counts them in {@code verifier/all_abstained}). {@link Rewards#abstained()} records each abstention.
  *
- * <p>Like every verifier, it must be safe to call from several threads at once.
+ * <p>Like every verifier, it must be safe to call from several threads at once. {@link PartialBatchRewardVerifier}
+ * is the batch form.
  */
 @FunctionalInterface
 public interface PartialRewardVerifier extends RewardVerifier {

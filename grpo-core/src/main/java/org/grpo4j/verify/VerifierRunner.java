@@ -19,6 +19,7 @@ import org.grpo4j.BatchRewardVerifier;
 import org.grpo4j.Checks;
 import org.grpo4j.CombinedVerifier;
 import org.grpo4j.GroupBatch;
+import org.grpo4j.PartialBatchRewardVerifier;
 import org.grpo4j.PartialRewardVerifier;
 import org.grpo4j.Prompt;
 import org.grpo4j.RewardVerifier;
@@ -29,8 +30,8 @@ import org.grpo4j.WeightedVerifier;
  * Scores completions with one or several weighted verifiers, in parallel on a bounded pool, with a time limit per
  * call. A verifier that throws or exceeds its limit is handled by the configured {@link FailurePolicy}: the run
  * stops with a {@link VerifierException} naming the verifier, prompt and completion, or the score is replaced by the
- * failure reward and counted. A NaN or infinite score is always an error. A {@link PartialRewardVerifier} may
- * abstain: its abstentions are recorded in {@link Rewards#abstained()} and left out of the total (TRL's
+ * failure reward and counted. A NaN or infinite score is always an error. A {@link PartialRewardVerifier} or
+ * {@link PartialBatchRewardVerifier} may abstain: its abstentions are recorded in {@link Rewards#abstained()} and left out of the total (TRL's
  * {@code nansum}); a completion that every verifier abstains on gets the total 0.
  *
  * <p>The bound: the runner owns {@code threads} slots, one thread each, and a verifier call runs only while it
@@ -444,7 +445,29 @@ public final class VerifierRunner implements AutoCloseable {
             events.add(this);
             try {
                 RewardVerifier v = parts.get(part).verifier();
-                if (v instanceof BatchRewardVerifier b) {
+                if (v instanceof PartialBatchRewardVerifier pb) {
+                    List<OptionalDouble> r = pb.scoreBatchIfApplicable(prompts.subList(from, to),
+                            completions.subList(from, to));
+                    if (r == null || r.size() != size()) {
+                        throw new IllegalStateException("scoreBatchIfApplicable returned " + (r == null ? "null"
+                                : r.size() + " scores") + " for " + size() + " completions");
+                    }
+                    double[] s = new double[size()];
+                    boolean[] none = new boolean[size()];
+                    boolean any = false;
+                    for (int i = 0; i < s.length; i++) {
+                        OptionalDouble x = r.get(i);
+                        if (x == null) {
+                            throw new IllegalStateException("scoreBatchIfApplicable returned null for completion "
+                                    + i + " of " + size() + "; return OptionalDouble.empty() to abstain");
+                        }
+                        none[i] = x.isEmpty();
+                        any |= none[i];
+                        s[i] = x.orElse(0);
+                    }
+                    abstains = any ? none : null;
+                    scores = s;
+                } else if (v instanceof BatchRewardVerifier b) {
                     double[] r = b.scoreBatch(prompts.subList(from, to), completions.subList(from, to));
                     if (r == null || r.length != size()) {
                         throw new IllegalStateException("scoreBatch returned " + (r == null ? "null" : r.length

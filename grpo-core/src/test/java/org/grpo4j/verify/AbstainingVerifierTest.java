@@ -15,6 +15,7 @@ import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import org.grpo4j.CombinedVerifier;
 import org.grpo4j.GroupBatch;
+import org.grpo4j.PartialBatchRewardVerifier;
 import org.grpo4j.PartialRewardVerifier;
 import org.grpo4j.Prompt;
 import org.grpo4j.RewardVerifier;
@@ -101,6 +102,43 @@ class AbstainingVerifierTest {
         RewardVerifier named = new WeightedVerifier("renamed", 2, EVEN_ONLY).asVerifier();
         assertTrue(named instanceof PartialRewardVerifier, "naming keeps the ability to abstain");
         assertEquals("renamed", named.name());
+    }
+
+    /** A batch verifier abstains per completion of a call; a wrong-sized or null answer is a failure. */
+    @Test
+    void aBatchVerifierAbstainsPerCompletion() throws Exception {
+        PartialBatchRewardVerifier batch = new PartialBatchRewardVerifier() {
+            @Override
+            public List<OptionalDouble> scoreBatchIfApplicable(List<Prompt> prompts, List<int[]> completions) {
+                List<OptionalDouble> out = new java.util.ArrayList<>();
+                for (int[] c : completions) {
+                    out.add(c[0] % 2 == 0 ? OptionalDouble.of(c[0]) : OptionalDouble.empty());
+                }
+                return out;
+            }
+
+            @Override
+            public int maxBatchSize() {
+                return 3;
+            }
+        };
+        try (VerifierRunner r = new VerifierRunner(RewardVerifier.combine(new WeightedVerifier("b", 1, batch),
+                new WeightedVerifier("one", 1, (p, c) -> 1)), VerifierConfig.defaults())) {
+            Rewards rw = r.score(prompts(5), completions(5));
+            assertArrayEquals(new double[] {1, 1, 3, 1, 5}, rw.total(), 0);
+            assertArrayEquals(new boolean[] {false, true, false, true, false}, rw.abstained().get("b"));
+        }
+        RewardVerifier named = new WeightedVerifier("renamed", 1, batch).asVerifier();
+        assertTrue(named instanceof PartialBatchRewardVerifier, "naming keeps the batch abstention");
+        assertEquals(3, ((PartialBatchRewardVerifier) named).maxBatchSize());
+        assertThrows(IllegalStateException.class, () -> batch.scoreBatch(List.of(P), List.of(new int[] {1})));
+        assertArrayEquals(new double[] {2}, batch.scoreBatch(List.of(P), List.of(new int[] {2})), 0);
+        assertEquals(0.0, RewardVerifier.combine(new WeightedVerifier("b", 1, batch)).score(P, new int[] {1}));
+        PartialBatchRewardVerifier wrongSize = (ps, cs) -> List.of();
+        try (VerifierRunner r = new VerifierRunner(wrongSize, VerifierConfig.defaults())) {
+            VerifierException e = assertThrows(VerifierException.class, () -> r.score(prompts(2), completions(2)));
+            assertTrue(e.getMessage().contains("returned 0 scores for 2 completions"), e.getMessage());
+        }
     }
 
     @Test
