@@ -91,6 +91,33 @@ class GrpoTrainerAdvantageEstimatorsTest {
         }
     }
 
+    /** A user's sampler supplies its own greedy completions, and the dynamic sampler passes them through. */
+    @Test
+    void aSamplerMayProvideItsOwnGreedyCompletions() {
+        List<Completion> remote = List.of(new Completion(new int[] {2}, new float[] {-0.1f}, false),
+                new Completion(new int[] {1}, new float[] {-0.2f}, false));
+        GroupSampler server = new GroupSampler() {
+            @Override
+            public org.grpo4j.GroupBatch sample(org.grpo4j.Policy policy, List<Prompt> prompts, int groupSize,
+                                                SamplingConfig sampling, java.util.random.RandomGenerator rng) {
+                return new IndependentGroupSampler().sample(policy, prompts, groupSize, sampling, rng);
+            }
+
+            @Override
+            public List<Completion> sampleGreedy(org.grpo4j.Policy policy, List<Prompt> prompts,
+                                                 SamplingConfig sampling, java.util.random.RandomGenerator rng) {
+                return remote;
+            }
+        };
+        try (org.grpo4j.verify.VerifierRunner runner = new org.grpo4j.verify.VerifierRunner((p, c) -> 0,
+                org.grpo4j.verify.VerifierConfig.defaults())) {
+            org.grpo4j.sampling.DynamicGroupSampler dynamic = new org.grpo4j.sampling.DynamicGroupSampler(server,
+                    runner, 1);
+            assertEquals(remote, dynamic.sampleGreedy(base(), PROMPTS.subList(0, 2), SamplingConfig.defaults(),
+                    new SplittableRandom(2)));
+        }
+    }
+
     /**
      * GDPO in the trainer: verifier "exact" (weight 1) scores output 0 as 1, else 0; verifier "partial" (weight 0.1)
      * scores output c as c but abstains on output 3. The total 1·exact + 0.1·partial is 1, 0.1, 0.2, 0 for outputs
