@@ -156,8 +156,10 @@ public final class Advantages {
                 continue; // exactly 0, not a rounding residue of r - mean(r)
             }
             int e = ScaledMoments.exponent(rewards, start, g);
-            if (baseline == AdvantageBaseline.GREEDY) {
-                e = Math.max(e, ScaledMoments.exponent(greedyRewards, q, 1));
+            if (baseline == AdvantageBaseline.GREEDY) {                  // the scale of the group and its baseline
+                double[] both = Arrays.copyOfRange(rewards, start, start + g + 1);
+                both[g] = greedyRewards[q];
+                e = ScaledMoments.exponent(both, 0, g + 1);
             }
             double[] y = ScaledMoments.scaled(rewards, start, g, e);      // r · 2^-e, max |y| in [1, 2)
             double mean = ScaledMoments.mean(y);

@@ -144,6 +144,44 @@ class AdvantageEstimatorsProperties {
         });
     }
 
+    /**
+     * Scale-free: with ε = 0, multiplying every reward (and greedy reward) by 2^k leaves std-scaled and whitened
+     * advantages bit for bit unchanged and multiplies unscaled ones by exactly 2^k, from 2^-600 to 2^600; an
+     * AdvantageRangeException (a zero deviation under a nonzero centred reward) is one for every k.
+     */
+    @Property(tries = 400)
+    void everyEstimatorIsScaleFree(@ForAll("cases") Case k,
+                                   @ForAll @net.jqwik.api.constraints.IntRange(min = -600, max = 600) int power) {
+        GrpoConfig c = k.config().toBuilder().advantageEpsilon(0).build();
+        double[] r = k.rewards().clone();
+        double[] gr = k.greedy().clone();
+        for (int i = 0; i < r.length; i++) {
+            r[i] = Math.scalb(r[i], power);
+        }
+        for (int i = 0; i < gr.length; i++) {
+            gr[i] = Math.scalb(gr[i], power);
+        }
+        Case scaled = new Case(c, r, gr);
+        double[] base;
+        try {
+            base = Advantages.compute(k.rewards(), k.greedyOrNull(), c);
+        } catch (AdvantageRangeException e) {
+            org.junit.jupiter.api.Assertions.assertThrows(AdvantageRangeException.class,
+                    () -> Advantages.compute(scaled.rewards(), scaled.greedyOrNull(), c));
+            Statistics.label("outcome").collect("range exception");
+            return;
+        }
+        double[] a = Advantages.compute(scaled.rewards(), scaled.greedyOrNull(), c);
+        double[] expected = base.clone();
+        if (c.advantageScaling() == AdvantageScaling.NONE) {
+            for (int i = 0; i < expected.length; i++) {
+                expected[i] = Math.scalb(expected[i], power);
+            }
+        }
+        assertArrayEquals(expected, a, 0.0, c + " × 2^" + power);
+        Statistics.label("outcome").collect("finite");
+    }
+
     /** REINFORCE++'s whitened advantages have batch mean 0 and batch deviation 1 (ε = 0), whatever the baseline. */
     @Property(tries = 300)
     void batchWhitenedAdvantagesHaveMeanZeroAndStdOne(@ForAll("whitened") Case k) {

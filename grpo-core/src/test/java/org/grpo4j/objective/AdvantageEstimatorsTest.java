@@ -147,6 +147,12 @@ class AdvantageEstimatorsTest {
         double[] r = Advantages.compute(new double[] {1e160, 0}, new double[] {1e160}, remax);
         // (0, −1e160) / (std 1e160/√2) = (0, −√2)
         assertArrayEquals(new double[] {0, -SQRT2}, r, 1e-15);
+        // tiny rewards against a greedy reward of exactly 0: (1e-300, 0) − 0 over std 1e-300/√2 = (√2, 0); the
+        // scale is the group's, not the 0 baseline's (whose squares would underflow to a zero deviation)
+        assertArrayEquals(new double[] {SQRT2, 0}, Advantages.compute(new double[] {1e-300, 0}, new double[] {0},
+                remax), 1e-15);
+        assertArrayEquals(new double[] {SQRT2, 0}, Advantages.compute(new double[] {1, 0}, new double[] {0},
+                remax), 1e-15);
     }
 
     @Test
