@@ -7,7 +7,7 @@ import org.grpo4j.correction.RolloutCorrection;
  * The immutable configuration of the GRPO objective: which advantage, importance ratio, clipping, KL term and loss
  * aggregation to use. Every mainstream GRPO variant is a combination of these fields; {@link #grpo()},
  * {@link #drGrpo()}, {@link #dapo()}, {@link #gspo()}, {@link #trlDefaults()}, {@link #cispo()}, {@link #sapo()},
- * {@link #gmpo()} and {@link #luspo()} give the published ones.
+ * {@link #gmpo()}, {@link #luspo()} and {@link #reinforcePlusPlus()} give the published ones.
  *
  * <p>Defaults ({@link #defaults()}, the same as {@link #grpo()}) and their sources:
  * <ul>
@@ -29,6 +29,8 @@ import org.grpo4j.correction.RolloutCorrection;
  *       loss); TRL's is {@link FullyMaskedRows#COUNTED}.</li>
  *   <li>{@code rolloutCorrection = RolloutCorrection.off()}, {@code entropyControl = EntropyControl.off()}: no
  *       per-token correction (see those types for their sources); the numbers are those of the fields above.</li>
+ *   <li>{@code advantageStd = SAMPLE}: the n&minus;1 deviation of {@code torch.std}, as TRL and verl use.</li>
+ *   <li>{@code rewardAggregation = SUM_THEN_NORMALIZE}: TRL's {@code multi_objective_aggregation} default.</li>
  * </ul>
  *
  * <p>{@link #toString()} is the record's form, except that the components after {@code maxCompletionLength} are written only when they
@@ -56,6 +58,9 @@ import org.grpo4j.correction.RolloutCorrection;
  * @param rolloutCorrection   importance-sampling correction of the sampler's rollouts, DeepSeek-V3.2's off-policy
  *                            sequence mask and unbiased KL estimate
  * @param entropyControl      entropy-based token selection (TRL {@code top_entropy_quantile})
+ * @param advantageStd        sample (n&minus;1) or population (n) standard deviation in every std scaling
+ * @param rewardAggregation   how several verifiers' scores become advantages; {@code NORMALIZE_THEN_SUM} needs
+ *                            {@code advantageBaseline = GROUP_MEAN} and {@code advantageScaling = GROUP_STD}
  */
 public record GrpoConfig(
         int groupSize,
@@ -74,7 +79,9 @@ public record GrpoConfig(
         PolicyLossParameters policyLossParameters,
         FullyMaskedRows fullyMaskedRows,
         RolloutCorrection rolloutCorrection,
-        EntropyControl entropyControl) {
+        EntropyControl entropyControl,
+        StdEstimator advantageStd,
+        RewardAggregation rewardAggregation) {
 
     /**
      * Validates every field and the rules between fields.
@@ -114,6 +121,16 @@ public record GrpoConfig(
         }
         Checks.notNull("rolloutCorrection", rolloutCorrection);
         Checks.notNull("entropyControl", entropyControl);
+        Checks.notNull("advantageStd", advantageStd);
+        Checks.notNull("rewardAggregation", rewardAggregation);
+        if (rewardAggregation == RewardAggregation.NORMALIZE_THEN_SUM
+                && (advantageBaseline != AdvantageBaseline.GROUP_MEAN
+                || advantageScaling != AdvantageScaling.GROUP_STD)) {
+            throw new IllegalArgumentException("rewardAggregation NORMALIZE_THEN_SUM (GDPO) normalises each verifier "
+                    + "by its group mean and std, so it needs advantageBaseline GROUP_MEAN and advantageScaling "
+                    + "GROUP_STD, was advantageBaseline " + advantageBaseline + " and advantageScaling "
+                    + advantageScaling);
+        }
     }
 
     /**
@@ -231,6 +248,20 @@ public record GrpoConfig(
     }
 
     /**
+     * REINFORCE++ (Hu 2025, "REINFORCE++: A Simple and Efficient Approach for Aligning Large Language Models",
+     * arXiv:2501.03262), as verl's {@code adv_estimator=reinforce_plus_plus} computes it for outcome rewards: no group
+     * baseline, the rewards whitened over the batch ({@code NONE} baseline, {@code BATCH_WHITEN} scaling); the
+     * rest as {@link #grpo()}. {@code toBuilder().advantageBaseline(GROUP_MEAN)} gives verl's
+     * {@code reinforce_plus_plus_baseline} (REINFORCE++-baseline).
+     *
+     * @return the REINFORCE++ configuration
+     */
+    public static GrpoConfig reinforcePlusPlus() {
+        return builder().advantageBaseline(AdvantageBaseline.NONE).advantageScaling(AdvantageScaling.BATCH_WHITEN)
+                .build();
+    }
+
+    /**
      * A builder holding the defaults.
      *
      * @return a new builder
@@ -251,7 +282,8 @@ public record GrpoConfig(
                 .dualClip(dualClip).klEstimator(klEstimator).beta(beta).lossAggregation(lossAggregation)
                 .maxCompletionLength(maxCompletionLength).policyLoss(policyLoss)
                 .policyLossParameters(policyLossParameters).fullyMaskedRows(fullyMaskedRows)
-                .rolloutCorrection(rolloutCorrection).entropyControl(entropyControl);
+                .rolloutCorrection(rolloutCorrection).entropyControl(entropyControl)
+                .advantageStd(advantageStd).rewardAggregation(rewardAggregation);
     }
 
     /**
@@ -290,6 +322,12 @@ public record GrpoConfig(
         if (!entropyControl.equals(EntropyControl.off())) {
             b.append(", entropyControl=").append(entropyControl);
         }
+        if (advantageStd != StdEstimator.SAMPLE) {
+            b.append(", advantageStd=").append(advantageStd);
+        }
+        if (rewardAggregation != RewardAggregation.SUM_THEN_NORMALIZE) {
+            b.append(", rewardAggregation=").append(rewardAggregation);
+        }
         return b.append(']').toString();
     }
 
@@ -323,6 +361,8 @@ public record GrpoConfig(
         private FullyMaskedRows fullyMaskedRows = FullyMaskedRows.EXCLUDED;
         private RolloutCorrection rolloutCorrection = RolloutCorrection.off();
         private EntropyControl entropyControl = EntropyControl.off();
+        private StdEstimator advantageStd = StdEstimator.SAMPLE;
+        private RewardAggregation rewardAggregation = RewardAggregation.SUM_THEN_NORMALIZE;
 
         private Builder() {
         }
@@ -441,6 +481,18 @@ public record GrpoConfig(
             return this;
         }
 
+        /** @param v see {@link GrpoConfig#advantageStd()} @return this builder */
+        public Builder advantageStd(StdEstimator v) {
+            advantageStd = v;
+            return this;
+        }
+
+        /** @param v see {@link GrpoConfig#rewardAggregation()} @return this builder */
+        public Builder rewardAggregation(RewardAggregation v) {
+            rewardAggregation = v;
+            return this;
+        }
+
         /**
          * Builds and validates the configuration.
          *
@@ -451,7 +503,7 @@ public record GrpoConfig(
             return new GrpoConfig(groupSize, advantageBaseline, advantageScaling, advantageEpsilon, importanceLevel,
                     epsilonLow, epsilonHigh, dualClip, klEstimator, beta, lossAggregation, maxCompletionLength,
                     policyLoss, policyLossParameters, fullyMaskedRows, rolloutCorrection,
-                    entropyControl);
+                    entropyControl, advantageStd, rewardAggregation);
         }
     }
 }

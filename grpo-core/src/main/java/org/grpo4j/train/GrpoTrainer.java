@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.grpo4j.AdvantageBaseline;
 import org.grpo4j.Checks;
 import org.grpo4j.Completion;
 import org.grpo4j.GroupBatch;
@@ -30,6 +31,7 @@ import org.grpo4j.WeightedVerifier;
 import org.grpo4j.io.TensorArchive;
 import org.grpo4j.memory.Workspaces;
 import org.grpo4j.objective.AdvantageRangeException;
+import org.grpo4j.objective.Advantages;
 import org.grpo4j.objective.FusedGrpoObjective;
 import org.grpo4j.optim.AdamW;
 import org.grpo4j.optim.OptimizerState;
@@ -48,7 +50,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * The GRPO training loop. Each {@link #step()}:
  * <ol>
  *   <li>draws B prompts and samples G completions for each (dynamic sampling refills all-equal groups, DAPO);</li>
- *   <li>scores them with the verifiers on a bounded pool ({@link VerifierRunner});</li>
+ *   <li>scores them with the verifiers on a bounded pool ({@link VerifierRunner}); for ReMax's greedy baseline it
+ *       also decodes one greedy completion per prompt ({@link GroupSampler#sampleGreedy}) and scores it;</li>
  *   <li>computes the advantages once for the whole batch, the old log-probabilities once (skipped when μ = 1 with
  *       a single mini-batch: the update is then exactly on-policy), and the reference log-probabilities when β &gt; 0;</li>
  *   <li>runs μ iterations over shuffled mini-batches of whole groups: forward, objective, backward, optimiser step;</li>
@@ -233,8 +236,11 @@ public final class GrpoTrainer implements AutoCloseable {
 
         PhaseTimes times = new PhaseTimes();
         GroupBatch batch = sampler.sample(policy, drawPrompts(rng), g, config.sampling(), rng);
+        List<Completion> greedy = grpo.advantageBaseline() == AdvantageBaseline.GREEDY
+                ? greedyCompletions(batch, rng) : null;                      // ReMax: one per prompt
         times.lap(PhaseTimes.Phase.SAMPLING);
         Rewards rewards = batch.scored().orElseGet(() -> verifiers.score(batch));
+        double[] greedyRewards = greedy == null ? null : greedyRewards(batch, greedy);   // [B]
         int stuckCalls = verifiers.stuckCalls();
         times.lap(PhaseTimes.Phase.VERIFICATION);
         SequenceBatch seqs = batch.sequences();
@@ -245,7 +251,7 @@ public final class GrpoTrainer implements AutoCloseable {
         INDArray logpRef = reference != null ? reference.logProbs(seqs) : null;   // [N, T]
         times.lap(PhaseTimes.Phase.REFERENCE_LOGPROBS);
         INDArray rewardArray = Nd4j.createFromArray(rewards.total());             // [N]
-        INDArray advantages = advantages(rewardArray, rewards, batch, grpo);      // [N], once per batch
+        INDArray advantages = advantages(rewardArray, rewards, greedyRewards, batch, grpo); // [N], once per batch
 
         MetricSum sums = new MetricSum();
         int[] order = new int[b];
@@ -317,6 +323,8 @@ public final class GrpoTrainer implements AutoCloseable {
         Map<String, Double> values = collect(batch, rewards, stuckCalls, sums, seconds);
         if (ec.adaptive()) {
             values.put("entropy/coefficient", appliedCoefficient);
+        if (greedyRewards != null) {
+            values.put("remax/greedy_reward_mean", mean(greedyRewards));
         }
         times.putInto(values);
         return new StepMetrics(stepNo, values);
@@ -466,10 +474,39 @@ public final class GrpoTrainer implements AutoCloseable {
         return new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * step));
     }
 
-    /** The objective's advantages; rewards whose advantages cannot be represented name their verifiers. */
-    private INDArray advantages(INDArray rewardArray, Rewards rewards, GroupBatch batch, GrpoConfig grpo) {
+    /** The greedy completions of ReMax's baseline, one per prompt of the batch. */
+    private List<Completion> greedyCompletions(GroupBatch batch, SplittableRandom rng) {
+        List<Completion> greedy = sampler.sampleGreedy(policy, batch.prompts(), config.sampling(), rng);
+        if (greedy == null || greedy.size() != batch.prompts().size()) {
+            throw new IllegalStateException("the sampler's sampleGreedy returned " + (greedy == null ? "null"
+                    : greedy.size() + " completions") + " for " + batch.prompts().size() + " prompts");
+        }
+        return greedy;
+    }
+
+    /** The total rewards of the greedy completions, scored by the same verifiers as the batch. */
+    private double[] greedyRewards(GroupBatch batch, List<Completion> greedy) {
+        List<int[]> tokens = new ArrayList<>(greedy.size());
+        for (Completion c : greedy) {
+            tokens.add(c.tokens());
+        }
+        return verifiers.score(batch.prompts(), tokens).total();
+    }
+
+    /**
+     * The advantages: the objective's, from the total rewards, unless the baseline needs the greedy rewards (ReMax)
+     * or the aggregation needs each verifier's scores (GDPO); rewards whose advantages cannot be represented name
+     * their verifiers.
+     */
+    private INDArray advantages(INDArray rewardArray, Rewards rewards, double[] greedyRewards, GroupBatch batch,
+                                GrpoConfig grpo) {
         try {
-            return objective.advantages(rewardArray, grpo);
+            return switch (grpo.rewardAggregation()) {
+                case SUM_THEN_NORMALIZE -> greedyRewards != null
+                        ? Advantages.compute(rewardArray, greedyRewards, grpo)
+                        : objective.advantages(rewardArray, grpo);
+                case NORMALIZE_THEN_SUM -> normalizeThenSum(rewards, grpo).castTo(rewardArray.dataType());
+            };
         } catch (AdvantageRangeException e) {
             int g = grpo.groupSize();
             int from = e.group() * g;
@@ -486,6 +523,25 @@ public final class GrpoTrainer implements AutoCloseable {
             throw new VerifierException(m.append(" give advantages that cannot be represented: ")
                     .append(e.getMessage()).toString(), e);
         }
+    }
+
+    /** GDPO's advantages from each verifier's scores and abstentions, weighted as the combination says. */
+    private INDArray normalizeThenSum(Rewards rewards, GrpoConfig grpo) {
+        List<WeightedVerifier> parts = verifiers.parts();
+        double[][] scores = new double[parts.size()][];
+        boolean[][] scored = new boolean[parts.size()][];
+        double[] weights = new double[parts.size()];
+        for (int k = 0; k < parts.size(); k++) {
+            String name = parts.get(k).name();
+            scores[k] = rewards.byVerifier().get(name);
+            boolean[] abstained = rewards.abstained().get(name);
+            scored[k] = new boolean[rewards.size()];
+            for (int i = 0; i < scored[k].length; i++) {
+                scored[k][i] = abstained == null || !abstained[i];
+            }
+            weights[k] = parts.get(k).weight();
+        }
+        return Nd4j.createFromArray(Advantages.normalizeThenSum(scores, scored, weights, grpo));
     }
 
     private List<Prompt> drawPrompts(SplittableRandom rng) {
@@ -570,11 +626,13 @@ public final class GrpoTrainer implements AutoCloseable {
         m.put("reward", mean(total));
         m.put("reward_std", meanGroupStd(total, g));
         for (Map.Entry<String, double[]> e : rewards.byVerifier().entrySet()) {
-            m.put("rewards/" + e.getKey() + "/mean", mean(e.getValue()));
-            m.put("rewards/" + e.getKey() + "/std", org.grpo4j.objective.Advantages.sampleStd(e.getValue(), 0,
-                    e.getValue().length));
+            double[] own = scoredOnly(e.getValue(), rewards.abstained().get(e.getKey()));
+            // TRL's nanmean / nanstd over the completions the verifier scored: NaN when there are too few
+            m.put("rewards/" + e.getKey() + "/mean", own.length > 0 ? mean(own) : Double.NaN);
+            m.put("rewards/" + e.getKey() + "/std", own.length > 1 ? Advantages.sampleStd(own, 0, own.length)
+                    : Double.NaN);
         }
-        m.put("frac_reward_zero_std", org.grpo4j.objective.Advantages.fractionOfZeroStdGroups(total, g));
+        m.put("frac_reward_zero_std", Advantages.fractionOfZeroStdGroups(total, g));
         m.put("kl", s.mean(s.kl));
         m.put("clip_ratio/low_mean", s.mean(s.clipLow));
         m.put("clip_ratio/high_mean", s.mean(s.clipHigh));
@@ -618,11 +676,28 @@ public final class GrpoTrainer implements AutoCloseable {
         m.put("verifier/timeouts", (double) rewards.timeouts());
         m.put("verifier/abandoned", (double) rewards.abandoned());
         m.put("verifier/stuck", (double) stuckCalls);
+        m.put("verifier/abstentions", (double) rewards.abstentions());
+        m.put("verifier/all_abstained", (double) rewards.allAbstained());
         m.put("num_tokens", (double) tokens);
         m.put("tokens_per_second", tokens / Math.max(1e-9, seconds));
         m.put("step_seconds", seconds);
         m.put("system/compute_threads", (double) ComputeThreads.current());
         return m;
+    }
+
+    /** The scores a verifier gave, its abstentions left out. */
+    private static double[] scoredOnly(double[] scores, boolean[] abstained) {
+        if (abstained == null) {
+            return scores;
+        }
+        double[] out = new double[scores.length];
+        int n = 0;
+        for (int i = 0; i < scores.length; i++) {
+            if (!abstained[i]) {
+                out[n++] = scores[i];
+            }
+        }
+        return Arrays.copyOf(out, n);
     }
 
     private static double mean(double[] x) {
@@ -636,7 +711,7 @@ public final class GrpoTrainer implements AutoCloseable {
     private static double meanGroupStd(double[] x, int g) {
         double s = 0;
         for (int from = 0; from < x.length; from += g) {
-            s += org.grpo4j.objective.Advantages.sampleStd(x, from, g);
+            s += Advantages.sampleStd(x, from, g);
         }
         return s / (x.length / g);
     }

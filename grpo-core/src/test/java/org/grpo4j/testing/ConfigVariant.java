@@ -18,7 +18,8 @@ import org.grpo4j.PolicyLoss;
  * (2) × aggregation with the fully-masked-row choice where it matters (TOKEN_MEAN, CONSTANT_NORMALIZER, and both
  * choices for each sequence mean: 6) × policy loss with its importance level and dual clip (CLIPPED: 2 × 2, CISPO
  * and SAPO: 2 levels, the five token-only losses: 1; 13) = 2808, of which the 432 of CLIPPED with EXCLUDED rows
- * and without SEQUENCE_MEAN_TOKEN_SUM are the variants before policy losses existed. Combined with
+ * and without SEQUENCE_MEAN_TOKEN_SUM are the variants before policy losses existed. (baselines and scalings: the
+ * {@link #SCALINGS} and {@link #BASELINES} the reference and the theory cover). Combined with
  * {@link ConfigNumbers} each one is a configuration.
  *
  * @param baseline    the advantage baseline
@@ -35,14 +36,25 @@ public record ConfigVariant(AdvantageBaseline baseline, AdvantageScaling scaling
                             KlEstimator kl, LossAggregation aggregation, boolean dualClip, boolean positiveBeta,
                             PolicyLoss policyLoss, FullyMaskedRows fullyMaskedRows) {
 
+    /**
+     * The baselines covered: the group baselines. {@code NONE} and {@code GREEDY} (REINFORCE++, ReMax) are
+     * compared with their own reference in {@code AdvantageEstimatorsTest}; GREEDY cannot be derived from rewards
+     * and the theory package covers group baselines only.
+     */
+    public static final List<AdvantageBaseline> BASELINES = List.of(AdvantageBaseline.GROUP_MEAN,
+            AdvantageBaseline.LEAVE_ONE_OUT);
+    /** The scalings covered; {@code BATCH_WHITEN} is compared in {@code AdvantageEstimatorsTest}. */
+    public static final List<AdvantageScaling> SCALINGS = List.of(AdvantageScaling.GROUP_STD,
+            AdvantageScaling.BATCH_STD, AdvantageScaling.NONE);
+
     private static final List<ConfigVariant> ALL;
     private static final List<ConfigVariant> CLASSIC;
     private static final List<ConfigVariant> SUITE;
 
     static {
         List<ConfigVariant> all = new ArrayList<>();
-        for (AdvantageBaseline b : AdvantageBaseline.values()) {
-            for (AdvantageScaling s : AdvantageScaling.values()) {
+        for (AdvantageBaseline b : BASELINES) {
+            for (AdvantageScaling s : SCALINGS) {
                 for (ImportanceLevel i : ImportanceLevel.values()) {
                     for (KlEstimator k : KlEstimator.values()) {
                         for (LossAggregation a : LossAggregation.values()) {

@@ -206,6 +206,7 @@ public interface GrpoObjectiveLaws extends CorrectionLaws {
                 case GROUP_STD -> ReferenceGrpoObjective.sampleStd(c.rewards(), i / g * g, g);
                 case BATCH_STD -> ReferenceGrpoObjective.sampleStd(c.rewards(), 0, c.n());
                 case NONE -> Double.NaN;
+                case BATCH_WHITEN -> throw new AssertionError("ConfigVariant does not cover BATCH_WHITEN");
             };
             double numeric = 1e-9 * (1 + Math.abs(a[i]) * Math.max(1, k));
             if (config.advantageScaling() == AdvantageScaling.NONE) {

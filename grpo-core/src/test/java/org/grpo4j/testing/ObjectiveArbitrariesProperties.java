@@ -117,12 +117,12 @@ class ObjectiveArbitrariesProperties {
         Statistics.label("dual clip").collect(c.dualClipEnabled());
         Statistics.label("beta > 0").collect(c.beta() > 0);
         Statistics.label("baseline").coverage(cov -> {
-            for (org.grpo4j.AdvantageBaseline v : org.grpo4j.AdvantageBaseline.values()) {
+            for (org.grpo4j.AdvantageBaseline v : ConfigVariant.BASELINES) {
                 cov.check(v).percentage(p -> p >= 20);
             }
         });
         Statistics.label("scaling").coverage(cov -> {
-            for (org.grpo4j.AdvantageScaling v : org.grpo4j.AdvantageScaling.values()) {
+            for (org.grpo4j.AdvantageScaling v : ConfigVariant.SCALINGS) {
                 cov.check(v).percentage(p -> p >= 15);
             }
         });
