@@ -323,6 +323,7 @@ public final class GrpoTrainer implements AutoCloseable {
         Map<String, Double> values = collect(batch, rewards, stuckCalls, sums, seconds);
         if (ec.adaptive()) {
             values.put("entropy/coefficient", appliedCoefficient);
+        }
         if (greedyRewards != null) {
             values.put("remax/greedy_reward_mean", mean(greedyRewards));
         }
