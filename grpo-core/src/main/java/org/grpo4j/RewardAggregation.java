@@ -16,8 +16,8 @@ public enum RewardAggregation {
     /**
      * Each verifier's scores are normalised in each group over the completions it scored,
      * {@code (s − mean) / (std + ε)}; their weighted sum is then whitened over the batch,
-     * {@code (x − mean) / (std + ε)} (GDPO, Liu et al. 2026, "Group reward-Decoupled Normalization Policy
-     * Optimization"; TRL {@code "normalize_then_sum"}). Needs the per-verifier scores, so the trainer computes these
+     * {@code (x − mean) / (std + ε)}, the mean 0 in exact arithmetic and taken as exactly 0 (GDPO, Liu et al. 2026,
+     * "Group reward-Decoupled Normalization Policy Optimization"; TRL {@code "normalize_then_sum"}). Needs the per-verifier scores, so the trainer computes these
      * advantages ({@code org.grpo4j.objective.Advantages#normalizeThenSum}); requires {@code GROUP_MEAN} and
      * {@code GROUP_STD}.
      */

@@ -231,8 +231,10 @@ public final class Advantages {
      * {@code n_k,i = (s_k,i − mean_k) / (std_k + ε)} (exactly 0 when the scores it gave in the group are all equal
      * or it scored fewer than two of them, where TRL's NaN-aware moments also give nothing); the weighted sum over
      * the verifiers that scored the completion, {@code x_i = Σ_k w_k · n_k,i} (0 when none did, TRL's
-     * {@code nansum}), is then whitened over the batch, {@code A_i = (x_i − mean(x)) / (std(x) + ε)} (exactly 0
-     * when every x_i is equal). Both deviations are as {@link GrpoConfig#advantageStd()} says, both ε are
+     * {@code nansum}), is then whitened over the batch, {@code A_i = (x_i − mean(x)) / (std(x) + ε)}, where
+     * {@code mean(x)} is 0 in exact arithmetic (each verifier's normalised scores sum to 0 over the completions it
+     * scored in a group) and is taken as exactly 0, so a completion with {@code x_i = 0} gets exactly 0 (TRL
+     * subtracts a computed mean and leaves a rounding residue of order 1e-16 there). Both deviations are as {@link GrpoConfig#advantageStd()} says, both ε are
      * {@link GrpoConfig#advantageEpsilon()}.
      *
      * @param scores  {@code [K][N]} each verifier's scores, group-major; a score where the verifier abstained is
@@ -321,11 +323,11 @@ public final class Advantages {
         }
         int e = ScaledMoments.exponent(sum, 0, n);
         double[] y = ScaledMoments.scaled(sum, 0, n, e);
-        double mean = ScaledMoments.mean(y);
-        double std = ScaledMoments.std(y, mean, ddof);
+        // each verifier's normalised scores sum to 0 over the completions it scored in a group, so mean(x) is 0 in
+        // exact arithmetic: taken as exactly 0, a group whose verifiers gave equal scores keeps exactly 0
+        double std = ScaledMoments.std(y, 0, ddof);
         for (int i = 0; i < n; i++) {
-            double d = y[i] - mean;
-            adv[i] = d == 0 ? 0 : ScaledMoments.quotient(d, e, std, e, eps);
+            adv[i] = y[i] == 0 ? 0 : ScaledMoments.quotient(y[i], e, std, e, eps);
         }
         return adv;
     }

@@ -124,6 +124,21 @@ class AdvantageEstimatorsTest {
         assertTrue(Math.abs(asZero[2] - expected[2]) > 0.1, "an abstention is not a 0 score");
     }
 
+    /**
+     * A group whose verifiers each gave equal scores gets exactly 0 beside informative groups: the batch mean of the
+     * sums is 0 in exact arithmetic and is not subtracted as a computed residue. Verifier scores (0.1, 0.1, 0.1 |
+     * 0.3, 0.7, 0.2) and (1, 1, 1 | 0.6, 0.1, 0.9), weights 0.7 and 1.3, ε = 1e-4.
+     */
+    @Test
+    void gdpoKeepsADegenerateGroupAtExactlyZero() {
+        GrpoConfig c = config(3, AdvantageBaseline.GROUP_MEAN, AdvantageScaling.GROUP_STD, 1e-4);
+        double[] a = Advantages.normalizeThenSum(new double[][] {{0.1, 0.1, 0.1, 0.3, 0.7, 0.2},
+                {1, 1, 1, 0.6, 0.1, 0.9}}, null, new double[] {0.7, 1.3}, c);
+        assertArrayEquals(new double[] {0, 0, 0}, java.util.Arrays.copyOf(a, 3), 0.0);
+        assertTrue(a[3] != 0 && a[4] != 0 && a[5] != 0);
+        assertEquals(0, a[3] + a[4] + a[5], 1e-12);
+    }
+
     /** A verifier scoring one completion of a group, or none, contributes nothing there; all-equal sums give 0. */
     @Test
     void gdpoWithTooFewScoresContributesNothing() {

@@ -25,7 +25,10 @@ final class AdvantageReference {
                 n++;
             }
         }
-        return n - ddof > 0 ? Math.sqrt(ss / (n - ddof)) : Double.NaN;
+        if (n - ddof <= 0) {
+            return Double.NaN;
+        }
+        return allEqual(x) ? 0 : Math.sqrt(ss / (n - ddof));     // equal values: exactly 0, not a rounding residue
     }
 
     /** The mean of the non-NaN x; NaN when there are none. */
