@@ -1,9 +1,13 @@
 package org.grpo4j;
 
+import org.grpo4j.correction.EntropyControl;
+import org.grpo4j.correction.RolloutCorrection;
+
 /**
  * The immutable configuration of the GRPO objective: which advantage, importance ratio, clipping, KL term and loss
  * aggregation to use. Every mainstream GRPO variant is a combination of these fields; {@link #grpo()},
- * {@link #drGrpo()}, {@link #dapo()} and {@link #gspo()} give the published ones.
+ * {@link #drGrpo()}, {@link #dapo()}, {@link #gspo()}, {@link #trlDefaults()}, {@link #cispo()}, {@link #sapo()},
+ * {@link #gmpo()}, {@link #luspo()} and {@link #reinforcePlusPlus()} give the published ones.
  *
  * <p>Defaults ({@link #defaults()}, the same as {@link #grpo()}) and their sources:
  * <ul>
@@ -19,7 +23,19 @@ package org.grpo4j;
  *   <li>{@code lossAggregation = SEQUENCE_MEAN_TOKEN_MEAN}: GRPO (Shao et al. 2024, eq. 3).</li>
  *   <li>{@code maxCompletionLength = 256}: TRL {@code max_completion_length}; the normaliser of
  *       {@link LossAggregation#CONSTANT_NORMALIZER} and the largest token dimension the objective accepts.</li>
+ *   <li>{@code policyLoss = CLIPPED}: PPO / GRPO; the parameters of the other losses default as
+ *       {@link PolicyLossParameters#defaults()} says.</li>
+ *   <li>{@code fullyMaskedRows = EXCLUDED}: this library's choice (a masked-away sequence does not shrink the
+ *       loss); TRL's is {@link FullyMaskedRows#COUNTED}.</li>
+ *   <li>{@code rolloutCorrection = RolloutCorrection.off()}, {@code entropyControl = EntropyControl.off()}: no
+ *       per-token correction (see those types for their sources); the numbers are those of the fields above.</li>
+ *   <li>{@code advantageStd = SAMPLE}: the n&minus;1 deviation of {@code torch.std}, as TRL and verl use.</li>
+ *   <li>{@code rewardAggregation = SUM_THEN_NORMALIZE}: TRL's {@code multi_objective_aggregation} default.</li>
  * </ul>
+ *
+ * <p>{@link #toString()} is the record's form, except that the components after {@code maxCompletionLength} are written only when they
+ * differ from the defaults, so that the text of a configuration that does not use them (and a checkpoint's record
+ * of it) is what it was before they existed.
  *
  * @param groupSize           G, completions per prompt; at least 2
  * @param advantageBaseline   the baseline subtracted from each reward
@@ -35,6 +51,16 @@ package org.grpo4j;
  * @param beta                KL weight; finite, ≥ 0; 0 means no reference log-probs are needed
  * @param lossAggregation     reduction of token losses to the scalar loss
  * @param maxCompletionLength the constant length of {@link LossAggregation#CONSTANT_NORMALIZER}; at least 1
+ * @param policyLoss          the token surrogate; the losses other than CLIPPED and SAPO/CISPO need TOKEN
+ *                            ratios, and the dual clip belongs to CLIPPED alone
+ * @param policyLossParameters the numbers of the non-default losses
+ * @param fullyMaskedRows     whether a sequence mean counts fully masked sequences
+ * @param rolloutCorrection   importance-sampling correction of the sampler's rollouts, DeepSeek-V3.2's off-policy
+ *                            sequence mask and unbiased KL estimate
+ * @param entropyControl      entropy-based token selection (TRL {@code top_entropy_quantile})
+ * @param advantageStd        sample (n&minus;1) or population (n) standard deviation in every std scaling
+ * @param rewardAggregation   how several verifiers' scores become advantages; {@code NORMALIZE_THEN_SUM} needs
+ *                            {@code advantageBaseline = GROUP_MEAN} and {@code advantageScaling = GROUP_STD}
  */
 public record GrpoConfig(
         int groupSize,
@@ -48,7 +74,14 @@ public record GrpoConfig(
         KlEstimator klEstimator,
         double beta,
         LossAggregation lossAggregation,
-        int maxCompletionLength) {
+        int maxCompletionLength,
+        PolicyLoss policyLoss,
+        PolicyLossParameters policyLossParameters,
+        FullyMaskedRows fullyMaskedRows,
+        RolloutCorrection rolloutCorrection,
+        EntropyControl entropyControl,
+        StdEstimator advantageStd,
+        RewardAggregation rewardAggregation) {
 
     /**
      * Validates every field and the rules between fields.
@@ -75,6 +108,29 @@ public record GrpoConfig(
         Checks.nonNegative("beta", beta);
         Checks.notNull("lossAggregation", lossAggregation);
         Checks.atLeast("maxCompletionLength", maxCompletionLength, 1);
+        Checks.notNull("policyLoss", policyLoss);
+        Checks.notNull("policyLossParameters", policyLossParameters);
+        Checks.notNull("fullyMaskedRows", fullyMaskedRows);
+        if (importanceLevel == ImportanceLevel.SEQUENCE && !policyLoss.supportsSequenceLevel()) {
+            throw new IllegalArgumentException("policyLoss " + policyLoss + " forms its own ratio from token "
+                    + "ratios, so importanceLevel must be TOKEN, was SEQUENCE");
+        }
+        if (dualClip != Double.POSITIVE_INFINITY && policyLoss != PolicyLoss.CLIPPED) {
+            throw new IllegalArgumentException("dualClip (" + dualClip + ") applies to policyLoss CLIPPED only, "
+                    + "policyLoss was " + policyLoss + "; leave dualClip at +Infinity");
+        }
+        Checks.notNull("rolloutCorrection", rolloutCorrection);
+        Checks.notNull("entropyControl", entropyControl);
+        Checks.notNull("advantageStd", advantageStd);
+        Checks.notNull("rewardAggregation", rewardAggregation);
+        if (rewardAggregation == RewardAggregation.NORMALIZE_THEN_SUM
+                && (advantageBaseline != AdvantageBaseline.GROUP_MEAN
+                || advantageScaling != AdvantageScaling.GROUP_STD)) {
+            throw new IllegalArgumentException("rewardAggregation NORMALIZE_THEN_SUM (GDPO) normalises each verifier "
+                    + "by its group mean and std, so it needs advantageBaseline GROUP_MEAN and advantageScaling "
+                    + "GROUP_STD, was advantageBaseline " + advantageBaseline + " and advantageScaling "
+                    + advantageScaling);
+        }
     }
 
     /**
@@ -129,6 +185,83 @@ public record GrpoConfig(
     }
 
     /**
+     * TRL's {@code GRPOConfig()} defaults (TRL 1.x): {@code loss_type="dapo"} (token-mean aggregation), β = 0,
+     * {@code epsilon = 0.2} with {@code epsilon_high} unset (so 0.2 too), {@code scale_rewards="group"},
+     * {@code num_generations = 8}, {@code max_completion_length = 256}, token ratios, TRL's 1e-4 in the
+     * denominator, and TRL's counting of fully masked sequences. TRL's DAPO normaliser is the number of active
+     * tokens of the whole accumulated batch; with one step per batch on one process that is this batch's.
+     *
+     * @return the TRL-default configuration
+     */
+    public static GrpoConfig trlDefaults() {
+        return builder().lossAggregation(LossAggregation.TOKEN_MEAN).beta(0).epsilonLow(0.2).epsilonHigh(0.2)
+                .fullyMaskedRows(FullyMaskedRows.COUNTED).build();
+    }
+
+    /**
+     * CISPO (MiniMax-M1, arXiv:2506.13585) as TRL runs it: {@code loss_type="cispo"}, the weight capped at
+     * ε_max = 5 (ScaleRL, arXiv:2510.13786, the value TRL recommends for {@code epsilon_high} with CISPO),
+     * token-mean aggregation, β = 0.
+     *
+     * @return the CISPO configuration
+     */
+    public static GrpoConfig cispo() {
+        return builder().policyLoss(PolicyLoss.CISPO).lossAggregation(LossAggregation.TOKEN_MEAN).beta(0)
+                .fullyMaskedRows(FullyMaskedRows.COUNTED).build();
+    }
+
+    /**
+     * SAPO (Soft Adaptive Policy Optimization, arXiv:2511.20347) as TRL runs it: {@code loss_type="sapo"},
+     * temperatures τ_pos = 1.0 and τ_neg = 1.05 (TRL's defaults), the sequence mean of token means with every
+     * sequence counted (TRL aggregates "sapo" as "grpo"), β = 0.
+     *
+     * @return the SAPO configuration
+     */
+    public static GrpoConfig sapo() {
+        return builder().policyLoss(PolicyLoss.SAPO).beta(0).fullyMaskedRows(FullyMaskedRows.COUNTED).build();
+    }
+
+    /**
+     * GMPO (Geometric-Mean Policy Optimization, arXiv:2507.20673): the geometric mean of the token ratios with
+     * each log-ratio clipped to (−0.4, 0.4), the paper's range (e^−0.4, e^0.4), as verl's {@code geo_mean} reads it
+     * from {@code clip_ratio_low/high}; the mean over all sequences (verl's {@code torch.mean} of the sequence
+     * losses, so fully masked sequences are counted); β = 0.
+     *
+     * @return the GMPO configuration
+     */
+    public static GrpoConfig gmpo() {
+        return builder().policyLoss(PolicyLoss.GMPO).epsilonLow(0.4).epsilonHigh(0.4).beta(0)
+                .fullyMaskedRows(FullyMaskedRows.COUNTED).build();
+    }
+
+    /**
+     * LUSPO (Length-Unbiased Sequence Policy Optimization, arXiv:2602.05261) as TRL runs it:
+     * {@code loss_type="luspo"} with {@code importance_sampling_level="sequence"}: GSPO's sequence ratio and
+     * clip range (3e-4, 4e-4), each sequence's loss scaled by its length (the sequence mean of token sums, every
+     * sequence counted), β = 0.
+     *
+     * @return the LUSPO configuration
+     */
+    public static GrpoConfig luspo() {
+        return gspo().toBuilder().lossAggregation(LossAggregation.SEQUENCE_MEAN_TOKEN_SUM)
+                .fullyMaskedRows(FullyMaskedRows.COUNTED).build();
+    }
+
+    /**
+     * REINFORCE++ (Hu 2025, "REINFORCE++: A Simple and Efficient Approach for Aligning Large Language Models",
+     * arXiv:2501.03262), as verl's {@code adv_estimator=reinforce_plus_plus} computes it for outcome rewards: no group
+     * baseline, the rewards whitened over the batch ({@code NONE} baseline, {@code BATCH_WHITEN} scaling); the
+     * rest as {@link #grpo()}. {@code toBuilder().advantageBaseline(GROUP_MEAN)} gives verl's
+     * {@code reinforce_plus_plus_baseline} (REINFORCE++-baseline).
+     *
+     * @return the REINFORCE++ configuration
+     */
+    public static GrpoConfig reinforcePlusPlus() {
+        return builder().advantageBaseline(AdvantageBaseline.NONE).advantageScaling(AdvantageScaling.BATCH_WHITEN)
+                .build();
+    }
+
+    /**
      * A builder holding the defaults.
      *
      * @return a new builder
@@ -147,7 +280,55 @@ public record GrpoConfig(
                 .advantageScaling(advantageScaling).advantageEpsilon(advantageEpsilon)
                 .importanceLevel(importanceLevel).epsilonLow(epsilonLow).epsilonHigh(epsilonHigh)
                 .dualClip(dualClip).klEstimator(klEstimator).beta(beta).lossAggregation(lossAggregation)
-                .maxCompletionLength(maxCompletionLength);
+                .maxCompletionLength(maxCompletionLength).policyLoss(policyLoss)
+                .policyLossParameters(policyLossParameters).fullyMaskedRows(fullyMaskedRows)
+                .rolloutCorrection(rolloutCorrection).entropyControl(entropyControl)
+                .advantageStd(advantageStd).rewardAggregation(rewardAggregation);
+    }
+
+    /**
+     * The record's text, {@code GrpoConfig[groupSize=8, …, maxCompletionLength=256]}, with
+     * the components after {@code maxCompletionLength} appended only where they
+     * differ from their defaults (see the class comment).
+     *
+     * @return the text
+     */
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("GrpoConfig[groupSize=").append(groupSize)
+                .append(", advantageBaseline=").append(advantageBaseline)
+                .append(", advantageScaling=").append(advantageScaling)
+                .append(", advantageEpsilon=").append(advantageEpsilon)
+                .append(", importanceLevel=").append(importanceLevel)
+                .append(", epsilonLow=").append(epsilonLow)
+                .append(", epsilonHigh=").append(epsilonHigh)
+                .append(", dualClip=").append(dualClip)
+                .append(", klEstimator=").append(klEstimator)
+                .append(", beta=").append(beta)
+                .append(", lossAggregation=").append(lossAggregation)
+                .append(", maxCompletionLength=").append(maxCompletionLength);
+        if (policyLoss != PolicyLoss.CLIPPED) {
+            b.append(", policyLoss=").append(policyLoss);
+        }
+        if (!policyLossParameters.equals(PolicyLossParameters.defaults())) {
+            b.append(", policyLossParameters=").append(policyLossParameters);
+        }
+        if (fullyMaskedRows != FullyMaskedRows.EXCLUDED) {
+            b.append(", fullyMaskedRows=").append(fullyMaskedRows);
+        }
+        if (!rolloutCorrection.equals(RolloutCorrection.off())) {
+            b.append(", rolloutCorrection=").append(rolloutCorrection);
+        }
+        if (!entropyControl.equals(EntropyControl.off())) {
+            b.append(", entropyControl=").append(entropyControl);
+        }
+        if (advantageStd != StdEstimator.SAMPLE) {
+            b.append(", advantageStd=").append(advantageStd);
+        }
+        if (rewardAggregation != RewardAggregation.SUM_THEN_NORMALIZE) {
+            b.append(", rewardAggregation=").append(rewardAggregation);
+        }
+        return b.append(']').toString();
     }
 
     /**
@@ -175,6 +356,13 @@ public record GrpoConfig(
         private double beta = 0.04;
         private LossAggregation lossAggregation = LossAggregation.SEQUENCE_MEAN_TOKEN_MEAN;
         private int maxCompletionLength = 256;
+        private PolicyLoss policyLoss = PolicyLoss.CLIPPED;
+        private PolicyLossParameters policyLossParameters = PolicyLossParameters.defaults();
+        private FullyMaskedRows fullyMaskedRows = FullyMaskedRows.EXCLUDED;
+        private RolloutCorrection rolloutCorrection = RolloutCorrection.off();
+        private EntropyControl entropyControl = EntropyControl.off();
+        private StdEstimator advantageStd = StdEstimator.SAMPLE;
+        private RewardAggregation rewardAggregation = RewardAggregation.SUM_THEN_NORMALIZE;
 
         private Builder() {
         }
@@ -251,6 +439,60 @@ public record GrpoConfig(
             return this;
         }
 
+        /** @param v see {@link GrpoConfig#rolloutCorrection()} @return this builder */
+        public Builder rolloutCorrection(RolloutCorrection v) {
+            rolloutCorrection = v;
+            return this;
+        }
+
+        /** @param v see {@link GrpoConfig#entropyControl()} @return this builder */
+        public Builder entropyControl(EntropyControl v) {
+            entropyControl = v;
+            return this;
+        }
+
+        /**
+         * TRL's {@code delta}, the INTELLECT-2 two-sided clip (arXiv:2505.07291): for A &lt; 0 the ratio is capped
+         * at δ, so the token loss at {@code −δ A}. For δ &gt; 1 + ε_high (TRL's recommendation) this is exactly the
+         * dual clip with {@code c = δ} (docs/objective.md, section 3), so it sets {@link #dualClip}.
+         *
+         * @param delta δ &gt; 1 + epsilonHigh, or +Infinity for off
+         * @return this builder
+         */
+        public Builder twoSidedClip(double delta) {
+            return dualClip(delta);
+        }
+
+        /** @param v see {@link GrpoConfig#policyLoss()} @return this builder */
+        public Builder policyLoss(PolicyLoss v) {
+            policyLoss = v;
+            return this;
+        }
+
+        /** @param v see {@link GrpoConfig#policyLossParameters()} @return this builder */
+        public Builder policyLossParameters(PolicyLossParameters v) {
+            policyLossParameters = v;
+            return this;
+        }
+
+        /** @param v see {@link GrpoConfig#fullyMaskedRows()} @return this builder */
+        public Builder fullyMaskedRows(FullyMaskedRows v) {
+            fullyMaskedRows = v;
+            return this;
+        }
+
+        /** @param v see {@link GrpoConfig#advantageStd()} @return this builder */
+        public Builder advantageStd(StdEstimator v) {
+            advantageStd = v;
+            return this;
+        }
+
+        /** @param v see {@link GrpoConfig#rewardAggregation()} @return this builder */
+        public Builder rewardAggregation(RewardAggregation v) {
+            rewardAggregation = v;
+            return this;
+        }
+
         /**
          * Builds and validates the configuration.
          *
@@ -259,7 +501,9 @@ public record GrpoConfig(
          */
         public GrpoConfig build() {
             return new GrpoConfig(groupSize, advantageBaseline, advantageScaling, advantageEpsilon, importanceLevel,
-                    epsilonLow, epsilonHigh, dualClip, klEstimator, beta, lossAggregation, maxCompletionLength);
+                    epsilonLow, epsilonHigh, dualClip, klEstimator, beta, lossAggregation, maxCompletionLength,
+                    policyLoss, policyLossParameters, fullyMaskedRows, rolloutCorrection,
+                    entropyControl, advantageStd, rewardAggregation);
         }
     }
 }

@@ -23,9 +23,10 @@ public interface GrpoObjective {
      *                                  of groups of {@code config.groupSize()}, T exceeds
      *                                  {@code config.maxCompletionLength()}, a reward or log-probability is NaN or
      *                                  infinite, the mask holds a value other than 0 or 1, the arrays' data types
-     *                                  differ or are not floating, {@code logpRef} is missing while β &gt; 0, β
-     *                                  or an advantage exceeds {@code max(type) / (4 e^20)} for the
-     *                                  log-probabilities' type (docs/objective.md, "Finite results"), or
+     *                                  differ or are not floating, {@code logpRef} is missing while β &gt; 0, β,
+     *                                  an advantage or (for {@link PolicyLoss#KL_COV}) the KL-Cov coefficient
+     *                                  exceeds {@code max(type) / (4 e^20)} for the log-probabilities' type
+     *                                  (docs/objective.md, "Finite results"), or
      *                                  {@code input} or {@code config} is null
      */
     ObjectiveResult evaluate(ObjectiveInput input, GrpoConfig config);

@@ -18,9 +18,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param logpRef    {@code [N, T]} log-probabilities under the frozen reference policy; may be null only when
  *                   {@link GrpoConfig#beta()} is 0
  * @param mask       {@code [N, T]} 1 for a completion token, 0 for padding or a token excluded from the loss
+ * @param logpSampling {@code [N, T]} log-probabilities the sampler recorded when it drew the tokens
+ *                   ({@link Completion#logProbs()}), or null; read only by a
+ *                   {@link org.grpo4j.correction.RolloutCorrection} that uses them (absent: no importance weight)
+ * @param entropies  {@code [N, T]} entropies (nats) of the policy's next-token distributions
+ *                   ({@link PolicyForward#entropies()}), or null; read only by an
+ *                   {@link org.grpo4j.correction.EntropyControl} that masks tokens, which requires them
  */
 public record ObjectiveInput(INDArray rewards, INDArray advantages, INDArray logpNew, INDArray logpOld,
-                             INDArray logpRef, INDArray mask) {
+                             INDArray logpRef, INDArray mask, INDArray logpSampling, INDArray entropies) {
 
     /**
      * Checks that the required arrays are present; shapes and values are checked by the objective, which knows
@@ -32,6 +38,22 @@ public record ObjectiveInput(INDArray rewards, INDArray advantages, INDArray log
         Checks.notNull("rewards", rewards);
         Checks.notNull("logpNew", logpNew);
         Checks.notNull("mask", mask);
+    }
+
+    /**
+     * Input without sampling log-probabilities or entropies.
+     *
+     * @param rewards    {@code [N]}
+     * @param advantages {@code [N]} or null
+     * @param logpNew    {@code [N, T]}
+     * @param logpOld    {@code [N, T]} or null for on-policy
+     * @param logpRef    {@code [N, T]} or null when β = 0
+     * @param mask       {@code [N, T]}
+     * @throws IllegalArgumentException if {@code rewards}, {@code logpNew} or {@code mask} is null
+     */
+    public ObjectiveInput(INDArray rewards, INDArray advantages, INDArray logpNew, INDArray logpOld,
+                          INDArray logpRef, INDArray mask) {
+        this(rewards, advantages, logpNew, logpOld, logpRef, mask, null, null);
     }
 
     /**
@@ -58,6 +80,28 @@ public record ObjectiveInput(INDArray rewards, INDArray advantages, INDArray log
      * @throws IllegalArgumentException never for a non-null record
      */
     public ObjectiveInput withAdvantages(INDArray precomputed) {
-        return new ObjectiveInput(rewards, precomputed, logpNew, logpOld, logpRef, mask);
+        return new ObjectiveInput(rewards, precomputed, logpNew, logpOld, logpRef, mask, logpSampling, entropies);
+    }
+
+    /**
+     * This input with the sampler's log-probabilities.
+     *
+     * @param sampling {@code [N, T]} or null
+     * @return a new input sharing the other arrays
+     * @throws IllegalArgumentException never for a non-null record
+     */
+    public ObjectiveInput withLogpSampling(INDArray sampling) {
+        return new ObjectiveInput(rewards, advantages, logpNew, logpOld, logpRef, mask, sampling, entropies);
+    }
+
+    /**
+     * This input with the policy's per-token entropies.
+     *
+     * @param h {@code [N, T]} or null
+     * @return a new input sharing the other arrays
+     * @throws IllegalArgumentException never for a non-null record
+     */
+    public ObjectiveInput withEntropies(INDArray h) {
+        return new ObjectiveInput(rewards, advantages, logpNew, logpOld, logpRef, mask, logpSampling, h);
     }
 }

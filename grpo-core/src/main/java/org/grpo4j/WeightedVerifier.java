@@ -36,11 +36,44 @@ public record WeightedVerifier(String name, double weight, RewardVerifier verifi
 
     /**
      * @return a verifier that scores as the wrapped one (unweighted) and carries this record's name; a
-     *         {@link BatchRewardVerifier} stays one, with the same batch size
+     *         {@link BatchRewardVerifier} stays one, with the same batch size, and a {@link PartialRewardVerifier} or
+     *         {@link PartialBatchRewardVerifier} stays one
      */
     public RewardVerifier asVerifier() {
         RewardVerifier inner = verifier;
         String n = name;
+        if (inner instanceof PartialBatchRewardVerifier batch) {
+            return new PartialBatchRewardVerifier() {
+                @Override
+                public java.util.List<java.util.OptionalDouble> scoreBatchIfApplicable(java.util.List<Prompt> prompts,
+                        java.util.List<int[]> completions) throws Exception {
+                    return batch.scoreBatchIfApplicable(prompts, completions);
+                }
+
+                @Override
+                public int maxBatchSize() {
+                    return batch.maxBatchSize();
+                }
+
+                @Override
+                public String name() {
+                    return n;
+                }
+            };
+        }
+        if (inner instanceof PartialRewardVerifier partial) {
+            return new PartialRewardVerifier() {
+                @Override
+                public java.util.OptionalDouble scoreIfApplicable(Prompt prompt, int[] completion) throws Exception {
+                    return partial.scoreIfApplicable(prompt, completion);
+                }
+
+                @Override
+                public String name() {
+                    return n;
+                }
+            };
+        }
         if (inner instanceof BatchRewardVerifier batch) {
             return new BatchRewardVerifier() {
                 @Override

@@ -57,19 +57,62 @@ final class FiniteBounds {
      * @throws IllegalArgumentException naming beta or the first offending advantage, its value and the type
      */
     static void checkMagnitudes(double[] advantages, boolean derived, double beta, DataType dt) {
-        double limit = limit(dt);
-        if (!(beta <= limit)) {
+        checkMagnitudes(advantages, derived, beta, dt, 1, 1);
+    }
+
+    /**
+     * As {@link #checkMagnitudes(double[], boolean, double, DataType)} for a configuration whose corrections scale
+     * the terms: an importance weight up to {@code upper} multiplies each policy term, and the KL correction's
+     * ratio (up to {@code e^20}) each KL term, so the limits of |A| and β are divided by those factors.
+     *
+     * @param advantages the advantages about to be used
+     * @param derived    whether they were derived from the rewards (for the message)
+     * @param c          the configuration (β and the corrections)
+     * @param dt         the log-probabilities' data type
+     * @throws IllegalArgumentException naming beta or the first offending advantage, its value and the type
+     */
+    static void checkMagnitudes(double[] advantages, boolean derived, org.grpo4j.GrpoConfig c, DataType dt) {
+        org.grpo4j.correction.RolloutCorrection rc = c.rolloutCorrection();
+        double advantageScale = rc.mode() == org.grpo4j.correction.CorrectionMode.OFF ? 1 : Math.max(1, rc.upper());
+        double betaScale = rc.klCorrection() ? EXP_BOUND : 1;
+        checkMagnitudes(advantages, derived, c.beta(), dt, advantageScale, betaScale);
+    }
+
+    private static void checkMagnitudes(double[] advantages, boolean derived, double beta, DataType dt,
+                                        double advantageScale, double betaScale) {
+        double limit = limit(dt) / advantageScale;
+        double betaLimit = limit(dt) / betaScale;
+        if (!(beta <= betaLimit)) {
             throw new IllegalArgumentException("beta (" + beta + ") is too large for " + dt + " log-probabilities: "
-                    + "beta · e^20 (the largest KL term) must stay below a quarter of " + dt
-                    + "'s largest value, so beta must be ≤ " + (float) limit);
+                    + "beta · e^20" + (betaScale > 1 ? " · e^20 (the largest KL term and its correction ratio)"
+                    : " (the largest KL term)") + " must stay below a quarter of " + dt
+                    + "'s largest value, so beta must be ≤ " + (float) betaLimit);
         }
         for (int i = 0; i < advantages.length; i++) {
             if (!(Math.abs(advantages[i]) <= limit)) {
                 throw new IllegalArgumentException("advantages[" + i + "] = " + advantages[i]
                         + (derived ? " (derived from the rewards)" : "") + " is too large for " + dt
-                        + " log-probabilities: |A| · e^20 (the largest policy term) must stay below a quarter of "
+                        + " log-probabilities: |A| · e^20" + (advantageScale > 1 ? " · " + advantageScale
+                        + " (the largest policy term and its importance weight)" : " (the largest policy term)")
+                        + " must stay below a quarter of "
                         + dt + "'s largest value, so |A| must be ≤ " + (float) limit);
             }
+        }
+    }
+
+    /**
+     * Rejects a KL-Cov coefficient too large for the data type (the same limit as β: {@code κ·w} is a gradient
+     * term).
+     *
+     * @param c  the configuration
+     * @param dt the log-probabilities' data type
+     * @throws IllegalArgumentException naming klCovCoefficient, its value and the type
+     */
+    static void checkPolicyLoss(org.grpo4j.GrpoConfig c, DataType dt) {
+        double kappa = c.policyLossParameters().klCovCoefficient();
+        if (c.policyLoss() == org.grpo4j.PolicyLoss.KL_COV && !(kappa <= limit(dt))) {
+            throw new IllegalArgumentException("klCovCoefficient (" + kappa + ") is too large for " + dt
+                    + " log-probabilities: it must be ≤ " + (float) limit(dt) + ", as beta");
         }
     }
 

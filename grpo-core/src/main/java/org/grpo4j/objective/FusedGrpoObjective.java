@@ -6,6 +6,7 @@ import org.grpo4j.ImportanceLevel;
 import org.grpo4j.ObjectiveInput;
 import org.grpo4j.ObjectiveMetrics;
 import org.grpo4j.ObjectiveResult;
+import org.grpo4j.PolicyLoss;
 import org.grpo4j.memory.DirectElements;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,9 +20,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * element in all, plus the mask's second read, and no temporary array. Values are checked during the pass; a bad
  * one raises the same exception, with the same message, as {@link Nd4jGrpoObjective}.
  *
+ * <p>With a per-token correction configured ({@link org.grpo4j.correction}) or its optional arrays given, the
+ * inputs are checked and the corrections' detached weights computed in an extra pass before the fused one.
+ *
  * <p>Shapes as {@link GrpoObjective}: rewards and advantages {@code [N]}, the others {@code [N, T]}. The result's
  * gradient and advantages have the log-probabilities' data type (FLOAT rounds the double result once per
  * element). Stateless and thread-safe; never writes its inputs. The trainer's default objective.
+ *
+ * <p>The policy losses other than {@link PolicyLoss#CLIPPED} are computed per row by {@link PolicySurrogates}
+ * inside the same pass; KL-Cov and Clip-Cov first read logpNew, logpOld and the mask once more to select their
+ * tokens by covariance over the whole batch.
  */
 public final class FusedGrpoObjective implements GrpoObjective {
     private static final FusedGrpoObjective INSTANCE = new FusedGrpoObjective();
@@ -53,7 +61,16 @@ public final class FusedGrpoObjective implements GrpoObjective {
         double[] rewards = ObjectiveChecks.finiteVector("rewards", in.rewards());
         double[] adv = in.advantages() != null ? ObjectiveChecks.finiteVector("advantages", in.advantages())
                 : Advantages.compute(rewards, c);
-        FiniteBounds.checkMagnitudes(adv, in.advantages() == null, c.beta(), dt);
+        FiniteBounds.checkMagnitudes(adv, in.advantages() == null, c, dt);
+        FiniteBounds.checkPolicyLoss(c, dt);
+        if (!c.rolloutCorrection().isOff() || c.entropyControl().needsEntropies() || in.logpSampling() != null
+                || in.entropies() != null) {
+            ObjectiveChecks.checkValues(in);                                   // the order of Nd4jGrpoObjective's
+        }
+        TokenWeights weights = TokenWeights.compute(in, c, adv);
+        double[] cw = weights.policy();                                        // [N * T] or null
+        double[] klRho = weights.klRatio();                                    // [N * T] or null
+        boolean[] klRhoInside = weights.klRatioInside();
         DirectElements mask = DirectElements.of(in.mask());
         DirectElements logpNew = DirectElements.of(logpNewArray);
         DirectElements logpOld = in.logpOld() == null ? null : DirectElements.of(in.logpOld());
@@ -84,6 +101,24 @@ public final class FusedGrpoObjective implements GrpoObjective {
             nonEmpty += count > 0 ? 1 : 0;
         }
 
+        // ---- the covariance selection of KL-Cov and Clip-Cov (null for the other losses) -----------------------
+        boolean custom = c.policyLoss() != PolicyLoss.CLIPPED;
+        PolicySurrogates.Rows rows = (i, rowNew, rowOld, rowMask) -> {
+            mask.read(i * t, rowMask, t);
+            logpNew.read(i * t, rowNew, t);
+            if (logpOld != null) {
+                logpOld.read(i * t, rowOld, t);
+            } else {
+                System.arraycopy(rowNew, 0, rowOld, 0, t);
+            }
+        };
+        boolean[] selected = PolicySurrogates.covarianceSelection(c, n, t, adv, len, rows);
+        PolicySurrogates.Tally tally = new PolicySurrogates.Tally();
+        double[] customLoss = custom ? new double[t] : null;
+        double[] customGrad = custom ? new double[t] : null;
+        double[] cwRow = new double[t];
+        int rowsCounted = c.fullyMaskedRows() == org.grpo4j.FullyMaskedRows.COUNTED ? n : nonEmpty;
+
         // ---- pass 2, row by row: ratio, clipped surrogate, dual clip, KL, gradient -------------------------------
         INDArray gradArray = Nd4j.createUninitialized(dt, n, t);
         DirectElements grad = DirectElements.over(gradArray);
@@ -111,9 +146,10 @@ public final class FusedGrpoObjective implements GrpoObjective {
             }
             double a = adv[i];
             double w = switch (c.lossAggregation()) {
-                case SEQUENCE_MEAN_TOKEN_MEAN -> len[i] > 0 ? 1.0 / (len[i] * nonEmpty) : 0;
+                case SEQUENCE_MEAN_TOKEN_MEAN -> len[i] > 0 ? 1.0 / (len[i] * rowsCounted) : 0;
                 case TOKEN_MEAN -> active > 0 ? 1.0 / active : 0;
                 case CONSTANT_NORMALIZER -> 1.0 / ((double) n * c.maxCompletionLength());
+                case SEQUENCE_MEAN_TOKEN_SUM -> len[i] > 0 ? 1.0 / rowsCounted : 0;
             };
             double cap = a < 0 && c.dualClipEnabled() ? -c.dualClip() * a : Double.POSITIVE_INFINITY;
             double seqRatio = 1;
@@ -125,6 +161,16 @@ public final class FusedGrpoObjective implements GrpoObjective {
                 seqRatio = Math.exp(FiniteBounds.clamp(mean));                 // geometric-mean ratio s_i
             }
             double rowPolicy = 0;
+            if (custom) {
+                if (logpOld == null) {
+                    System.arraycopy(ln, 0, lo, 0, t);
+                }
+                if (cw != null) {
+                    System.arraycopy(cw, from, cwRow, 0, t);                    // the detached correction weights
+                }
+                rowPolicy = PolicySurrogates.row(c, i, a, len[i], ln, lo, mk, w, selected, customLoss, customGrad,
+                        tally, cw == null ? null : cwRow);
+            }
             double rowKl = 0;
             double rowSeqGrad = 0;                                             // Σ_t dl/dlog s_i (sequence level)
             for (int k = from; k < end; k++) {
@@ -138,24 +184,35 @@ public final class FusedGrpoObjective implements GrpoObjective {
                     g[k - from] = 0;
                     continue;
                 }
-                double u = lpNew - lpOld;                                      // ±∞ only for DOUBLE near 1.8e308
-                boolean inside = sequence || FiniteBounds.inside(u);
-                double r = sequence ? seqRatio : Math.exp(FiniteBounds.clamp(u));
-                double surr1 = r * a;
-                // branches, not Math.min/max (whose NaN and −0 handling costs as much as the rest of the token);
-                // r ≥ 0 is never NaN, and a NaN surr1 (r = ∞, a = 0) still gives a NaN pg, as Math.min would
-                double surr2 = (r < lower ? lower : r > upper ? upper : r) * a;
-                double pg = -(surr1 < surr2 || surr1 != surr1 ? surr1 : surr2);
-                double pgGrad = surr1 > surr2 || !inside ? 0 : -surr1;        // dl/dlog r; 0 where clipped
-                if (pg > cap) {
-                    pg = cap;
-                    pgGrad = 0;
-                    dualCapped++;
+                double policyGrad;                                             // w ∂p/∂ℓ at token level
+                if (custom) {
+                    policyGrad = customGrad[k - from];
+                } else {
+                    double u = lpNew - lpOld;                                  // ±∞ only for DOUBLE near 1.8e308
+                    boolean inside = sequence || FiniteBounds.inside(u);
+                    double r = sequence ? seqRatio : Math.exp(FiniteBounds.clamp(u));
+                    double surr1 = r * a;
+                    // branches, not Math.min/max (whose NaN and −0 handling costs as much as the rest of the
+                    // token); r ≥ 0 is never NaN, and a NaN surr1 (r = ∞, a = 0) still gives a NaN pg, as
+                    // Math.min would
+                    double surr2 = (r < lower ? lower : r > upper ? upper : r) * a;
+                    double pg = -(surr1 < surr2 || surr1 != surr1 ? surr1 : surr2);
+                    double pgGrad = surr1 > surr2 || !inside ? 0 : -surr1;    // dl/dlog r; 0 where clipped
+                    if (pg > cap) {
+                        pg = cap;
+                        pgGrad = 0;
+                        dualCapped++;
+                    }
+                    if (cw != null) {                                           // the detached correction weight
+                        pg *= cw[k];
+                        pgGrad *= cw[k];
+                    }
+                    clipLow += r < lower && a < 0 ? 1 : 0;
+                    clipHigh += r > upper && a > 0 ? 1 : 0;
+                    ratioSum += r;
+                    rowPolicy += pg;
+                    policyGrad = pgGrad * w;
                 }
-                clipLow += r < lower && a < 0 ? 1 : 0;
-                clipHigh += r > upper && a > 0 ? 1 : 0;
-                ratioSum += r;
-                rowPolicy += pg;
                 double klGrad = 0;                                             // dk/dlogp_new
                 if (logpRef != null) {
                     double dRaw = lpRef - lpNew;
@@ -180,18 +237,22 @@ public final class FusedGrpoObjective implements GrpoObjective {
                     if (!FiniteBounds.inside(dRaw)) {
                         klGrad = 0;                                             // the clamp's derivative
                     }
+                    if (klRho != null) {                                        // DeepSeek-V3.2: rho k, differentiated
+                        klGrad = klRho[k] * (klGrad + (klRhoInside[k] ? kl : 0));
+                        kl *= klRho[k];
+                    }
                     klSum += kl;
                     rowKl += kl;
                 }
                 double klPart = withKlGrad ? c.beta() * klGrad * w : 0;
-                if (sequence) {
-                    rowSeqGrad += pgGrad * w;
+                if (sequence && !custom) {
+                    rowSeqGrad += policyGrad;
                     g[k - from] = klPart;                                       // the policy part follows below
                 } else {
-                    g[k - from] = pgGrad * w + klPart;
+                    g[k - from] = policyGrad + klPart;
                 }
             }
-            if (sequence && rowSeqGrad != 0 && seqInside) {
+            if (!custom && sequence && rowSeqGrad != 0 && seqInside) {
                 // log s_i = Σ_t m log-ratio / len_i  =>  dL/dlogp_new[i,t] += m[i,t] Σ_t' dL/dlog s_i / len_i
                 double perToken = rowSeqGrad / Math.max(1, len[i]);
                 for (int k = from; k < end; k++) {
@@ -204,19 +265,27 @@ public final class FusedGrpoObjective implements GrpoObjective {
             policyLoss += rowPolicy * w;
             klAgg += rowKl * w;
         }
-        double loss = c.beta() > 0 ? policyLoss + c.beta() * klAgg : policyLoss;
+        double loss = (c.beta() > 0 ? policyLoss + c.beta() * klAgg : policyLoss) - weights.entropyBonus();
         double rewardMean = 0;
         for (double r : rewards) {
             rewardMean += r;
         }
         rewardMean /= n;
+        if (custom) {
+            ratioSum = tally.ratioSum;
+            clipLow = tally.clipLow;
+            clipHigh = tally.clipHigh;
+        }
         double low = fraction(clipLow, active);
         double high = fraction(clipHigh, active);
         ObjectiveMetrics metrics = new ObjectiveMetrics(loss, policyLoss, klAgg, fraction(klSum, active),
                 fraction(ratioSum, active), low, high, low + high, fraction(dualCapped, active), rewardMean,
                 Advantages.sampleStd(rewards, 0, n), Advantages.fractionOfZeroStdGroups(rewards, c.groupSize()),
-                active);
-        return new ObjectiveResult(loss, gradArray, DirectElements.array(adv, dt), metrics);
+                active, fraction(tally.selected, active));
+        INDArray entropyGradient = weights.entropyGradient() == null ? null
+                : DirectElements.array(weights.entropyGradient(), dt).reshape(n, t);
+        return new ObjectiveResult(loss, gradArray, DirectElements.array(adv, dt), metrics, weights.metrics(),
+                entropyGradient);
     }
 
     private static double fraction(double numerator, long active) {

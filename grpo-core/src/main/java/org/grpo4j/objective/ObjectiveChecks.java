@@ -72,6 +72,50 @@ final class ObjectiveChecks {
     }
 
     /**
+     * Checks the optional per-token inputs of the corrections: {@code logpSampling} and {@code entropies}, when
+     * given, have logpNew's shape and data type and finite values (entropies ≥ 0); the entropies must be given when
+     * the entropy control masks tokens.
+     *
+     * @param in an input that passed {@link #checkShapes}
+     * @param ec the entropy control
+     * @throws IllegalArgumentException naming the array and the shape, data type, index or value at fault
+     */
+    static void checkOptional(ObjectiveInput in, org.grpo4j.correction.EntropyControl ec) {
+        INDArray logpNew = in.logpNew();
+        checkSameShape("logpSampling", in.logpSampling(), logpNew, logpNew.dataType());
+        checkSameShape("entropies", in.entropies(), logpNew, logpNew.dataType());
+        checkFinite("logpSampling", in.logpSampling());
+        checkFinite("entropies", in.entropies());
+        if (in.entropies() != null && in.entropies().minNumber().doubleValue() < 0) {
+            double[] x = in.entropies().reshape(in.entropies().length()).toDoubleVector();
+            long cols = in.entropies().size(1);
+            for (int k = 0; k < x.length; k++) {
+                if (x[k] < 0) {
+                    throw new IllegalArgumentException("entropies[" + (k / cols) + ", " + (k % cols)
+                            + "] must be ≥ 0, was " + x[k]);
+                }
+            }
+        }
+        if (ec.masksTokens() && in.entropies() == null) {
+            throw new IllegalArgumentException("entropies must be given when entropyControl.topEntropyQuantile < 1, "
+                    + "was " + ec.topEntropyQuantile());
+        }
+        if (ec.hasBonus()) {
+            if (in.entropies() == null) {
+                throw new IllegalArgumentException("entropies must be given when entropyControl.entropyCoefficient "
+                        + "> 0, was " + ec.entropyCoefficient());
+            }
+            double limit = (logpNew.dataType() == DataType.DOUBLE ? Double.MAX_VALUE : Float.MAX_VALUE) / 4;
+            double max = in.entropies().maxNumber().doubleValue();
+            if (!(max <= limit)) {
+                throw new IllegalArgumentException("entropies up to " + max + " are too large for an entropy bonus "
+                        + "in " + logpNew.dataType() + ": they must be ≤ a quarter of its largest value, "
+                        + (float) limit);
+            }
+        }
+    }
+
+    /**
      * @param name the argument's name, for the message
      * @param v    a vector {@code [n]} or {@code [n, 1]}
      * @param n    the required length, or −1 for any

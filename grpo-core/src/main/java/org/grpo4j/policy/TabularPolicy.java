@@ -561,6 +561,45 @@ public final class TabularPolicy implements Policy {
             }
             gradient.addi(Nd4j.createFromArray(delta).castTo(gradient.dataType()));
         }
+
+        /**
+         * {@inheritDoc}
+         *
+         * <p>The entropy part adds {@code sum_i gH_i (−pi(j | x_i) (log pi(j | x_i) + H(x_i)))} to
+         * {@code gradient[x, j]} for every supported j.
+         *
+         * @throws IllegalArgumentException also if an entropy upstream gradient is not finite
+         */
+        @Override
+        public void backward(INDArray dLossDLogProbs, INDArray dLossDEntropies) {
+            backward(dLossDLogProbs);
+            if (dLossDEntropies == null || t == 0) {
+                return;
+            }
+            int n = rowOf.length;
+            if (dLossDEntropies.rank() != 2 || dLossDEntropies.size(0) != n || dLossDEntropies.size(1) != t) {
+                throw new IllegalArgumentException("dLossDEntropies must have shape [" + n + ", " + t + "], was "
+                        + Arrays.toString(dLossDEntropies.shape()));
+            }
+            double[] gh = dLossDEntropies.reshape(n).toDoubleVector();
+            double[][] delta = new double[prompts.size()][numOutputs];
+            for (int i = 0; i < n; i++) {
+                if (tokenOf[i] < 0 || gh[i] == 0) {
+                    continue;
+                }
+                if (!Double.isFinite(gh[i])) {
+                    throw new IllegalArgumentException("dLossDEntropies[" + i + ", 0] must be finite, was " + gh[i]);
+                }
+                double[] p = probs[rowOf[i]];
+                double h = entropy(p);
+                for (int j = 0; j < numOutputs; j++) {
+                    if (p[j] > 0) {                                     // dH/dtheta_j = −p_j (log p_j + H)
+                        delta[rowOf[i]][j] -= gh[i] * p[j] * (Math.log(p[j]) + h);
+                    }
+                }
+            }
+            gradient.addi(Nd4j.createFromArray(delta).castTo(gradient.dataType()));
+        }
     }
 
     private int checkRow(int row) {

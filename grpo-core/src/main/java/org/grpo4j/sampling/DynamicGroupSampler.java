@@ -39,6 +39,13 @@ public final class DynamicGroupSampler implements GroupSampler {
         this.maxExtraRounds = Checks.atLeast("maxExtraRounds", maxExtraRounds, 0);
     }
 
+    /** The inner sampler's greedy completions: dynamic sampling refills groups, not the greedy baseline. */
+    @Override
+    public List<Completion> sampleGreedy(Policy policy, List<Prompt> prompts, SamplingConfig sampling,
+                                         RandomGenerator rng) {
+        return inner.sampleGreedy(policy, prompts, sampling, rng);
+    }
+
     @Override
     public GroupBatch sample(Policy policy, List<Prompt> prompts, int groupSize, SamplingConfig sampling,
                              RandomGenerator rng) {
@@ -93,6 +100,7 @@ public final class DynamicGroupSampler implements GroupSampler {
         List<Completion> completions = new ArrayList<>(b * groupSize);
         double[] total = new double[b * groupSize];
         Map<String, double[]> byVerifier = new LinkedHashMap<>();
+        Map<String, boolean[]> abstainedFlags = new LinkedHashMap<>();
         for (int slot = 0; slot < b; slot++) {
             for (int k = 0; k < groupSize; k++) {
                 completions.add(kept[slot][k]);
@@ -102,8 +110,12 @@ public final class DynamicGroupSampler implements GroupSampler {
                 System.arraycopy(e.getValue(), 0, byVerifier.computeIfAbsent(e.getKey(), x -> new double[b * groupSize]),
                         slot * groupSize, groupSize);
             }
+            for (Map.Entry<String, boolean[]> e : keptRewards[slot].abstained().entrySet()) {
+                System.arraycopy(e.getValue(), 0, abstainedFlags.computeIfAbsent(e.getKey(),
+                        x -> new boolean[b * groupSize]), slot * groupSize, groupSize);
+            }
         }
         return new GroupBatch(List.of(keptPrompts), groupSize, completions, rounds, dropped,
-                new Rewards(total, byVerifier, failures, timeouts, abandoned));
+                new Rewards(total, byVerifier, failures, timeouts, abandoned, abstainedFlags));
     }
 }

@@ -38,7 +38,7 @@ public final class ExactGrpo {
 
     /**
      * The expected loss gradient with respect to the logits with the default method: {@link GroupEnumeration#MULTISET}
-     * and {@link Evaluation#STACKED}, or {@link Evaluation#PER_BATCH} for {@code BATCH_STD}.
+     * and {@link Evaluation#STACKED}, or {@link Evaluation#PER_BATCH} for {@code BATCH_STD} and {@code BATCH_WHITEN}.
      *
      * @param policy    the current policy pi (not modified)
      * @param reference the frozen reference policy, or null when β = 0
@@ -58,7 +58,7 @@ public final class ExactGrpo {
 
     /**
      * The evaluation the convenience overloads use: {@link Evaluation#STACKED} unless the scaling is
-     * {@code BATCH_STD}.
+     * {@code BATCH_STD} or {@code BATCH_WHITEN}.
      *
      * @param config the configuration
      * @return the evaluation
@@ -66,7 +66,7 @@ public final class ExactGrpo {
      */
     public static Evaluation defaultEvaluation(GrpoConfig config) {
         Checks.notNull("config", config);
-        return config.advantageScaling() == AdvantageScaling.BATCH_STD ? Evaluation.PER_BATCH : Evaluation.STACKED;
+        return couplesGroups(config) ? Evaluation.PER_BATCH : Evaluation.STACKED;
     }
 
     /**
@@ -83,7 +83,7 @@ public final class ExactGrpo {
      * @return {@code [P][K]}: exactly 0 outside each row's support
      * @throws IllegalArgumentException if an argument is null (reference only when β &gt; 0), shapes or data types
      *                                  differ, a reward is not finite, {@code STACKED} is asked for with
-     *                                  {@code BATCH_STD}, or more than {@link #DEFAULT_MAX_BATCHES} batches (groups
+     *                                  {@code BATCH_STD} or {@code BATCH_WHITEN}, or more than {@link #DEFAULT_MAX_BATCHES} batches (groups
      *                                  for {@code STACKED}) would be enumerated
      */
     public static double[][] expectedGradient(TabularPolicy policy, TabularPolicy reference, double[][] rewards,
@@ -91,9 +91,9 @@ public final class ExactGrpo {
                                               GroupEnumeration enumeration, Evaluation evaluation) {
         check(policy, reference, rewards, config, objective, enumeration);
         Checks.notNull("evaluation", evaluation);
-        if (evaluation == Evaluation.STACKED && config.advantageScaling() == AdvantageScaling.BATCH_STD) {
+        if (evaluation == Evaluation.STACKED && couplesGroups(config)) {
             throw new IllegalArgumentException("evaluation STACKED needs a separable objective, but advantageScaling "
-                    + "BATCH_STD couples the groups of a batch; use PER_BATCH");
+                    + config.advantageScaling() + " couples the groups of a batch; use PER_BATCH");
         }
         int p = policy.numPrompts();
         int g = config.groupSize();
@@ -268,7 +268,8 @@ public final class ExactGrpo {
     /**
      * The aggregation's factor for a tabular batch: each prompt's expected gradient is
      * {@code factor × }{@link FixedPoints#expectedGradient} (whose loss weights sum to 1 per group).
-     * {@code 1/P} for {@code SEQUENCE_MEAN_TOKEN_MEAN} and {@code TOKEN_MEAN}, {@code 1/(P·maxCompletionLength)}
+     * {@code 1/P} for {@code SEQUENCE_MEAN_TOKEN_MEAN}, {@code TOKEN_MEAN} and {@code SEQUENCE_MEAN_TOKEN_SUM},
+     * {@code 1/(P·maxCompletionLength)}
      * for {@code CONSTANT_NORMALIZER} (docs/objective.md section 5 with every completion one token long).
      *
      * @param config     the configuration
@@ -280,7 +281,7 @@ public final class ExactGrpo {
         Checks.notNull("config", config);
         Checks.atLeast("numPrompts", numPrompts, 1);
         return switch (config.lossAggregation()) {
-            case SEQUENCE_MEAN_TOKEN_MEAN, TOKEN_MEAN -> 1.0 / numPrompts;
+            case SEQUENCE_MEAN_TOKEN_MEAN, TOKEN_MEAN, SEQUENCE_MEAN_TOKEN_SUM -> 1.0 / numPrompts;
             case CONSTANT_NORMALIZER -> 1.0 / ((double) numPrompts * config.maxCompletionLength());
         };
     }
@@ -388,5 +389,13 @@ public final class ExactGrpo {
     }
 
     private record WeightedGroup(int[] outputs, double weight) {
+    }
+
+    /** Whether the advantages of one group depend on the other groups of the batch. */
+    private static boolean couplesGroups(GrpoConfig config) {
+        return switch (config.advantageScaling()) {
+            case BATCH_STD, BATCH_WHITEN -> true;
+            case GROUP_STD, NONE -> false;
+        };
     }
 }

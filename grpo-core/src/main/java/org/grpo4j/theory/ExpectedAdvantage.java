@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.grpo4j.Checks;
+import org.grpo4j.AdvantageBaseline;
 import org.grpo4j.GrpoConfig;
 
 /**
@@ -151,13 +152,16 @@ public final class ExpectedAdvantage {
             allEqual &= r == group[0];
             sum += r;
         }
-        if (allEqual) {
+        if (allEqual && config.advantageBaseline() != AdvantageBaseline.NONE) {
             return 0;
         }
         double mean = sum / g;
         double baseline = switch (config.advantageBaseline()) {
             case GROUP_MEAN -> mean;
             case LEAVE_ONE_OUT -> (sum - group[i]) / (g - 1);
+            case NONE -> 0;
+            case GREEDY -> throw new IllegalArgumentException("the expected advantage of advantageBaseline GREEDY "
+                    + "depends on the greedy completion, which a reward distribution does not give");
         };
         double scale = switch (config.advantageScaling()) {
             case GROUP_STD, BATCH_STD -> {
@@ -165,10 +169,16 @@ public final class ExpectedAdvantage {
                 for (double r : group) {
                     ss += (r - mean) * (r - mean);
                 }
-                yield Math.sqrt(ss / (g - 1)) + config.advantageEpsilon();
+                double std = Math.sqrt(ss / (g - config.advantageStd().ddof()));
+                yield std + config.advantageEpsilon();
             }
+            case BATCH_WHITEN -> throw new IllegalArgumentException("the expected advantage of one group is not "
+                    + "defined for advantageScaling BATCH_WHITEN, which couples the groups of a batch");
             case NONE -> 1.0;
         };
+        if (group[i] - baseline == 0) {
+            return 0;
+        }
         return (group[i] - baseline) / scale;
     }
 }

@@ -37,13 +37,15 @@ public final class FixedPoints {
      *
      * @param config group size and baseline
      * @return {@code (G − 1)/G} for {@code GROUP_MEAN}, 1 for {@code LEAVE_ONE_OUT}
-     * @throws IllegalArgumentException if config is null
+     * @throws IllegalArgumentException if config is null or its baseline is not a group baseline
      */
     public static double unscaledAdvantageFactor(GrpoConfig config) {
         Checks.notNull("config", config);
         return switch (config.advantageBaseline()) {
             case GROUP_MEAN -> (config.groupSize() - 1.0) / config.groupSize();
             case LEAVE_ONE_OUT -> 1.0;
+            case NONE, GREEDY -> throw new IllegalArgumentException("fixed points are derived for a group "
+                    + "baseline (GROUP_MEAN, LEAVE_ONE_OUT), was advantageBaseline " + config.advantageBaseline());
         };
     }
 

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.grpo4j.AdvantageBaseline;
 import org.grpo4j.Checks;
 import org.grpo4j.Completion;
 import org.grpo4j.GroupBatch;
@@ -30,6 +31,7 @@ import org.grpo4j.WeightedVerifier;
 import org.grpo4j.io.TensorArchive;
 import org.grpo4j.memory.Workspaces;
 import org.grpo4j.objective.AdvantageRangeException;
+import org.grpo4j.objective.Advantages;
 import org.grpo4j.objective.FusedGrpoObjective;
 import org.grpo4j.optim.AdamW;
 import org.grpo4j.optim.OptimizerState;
@@ -48,7 +50,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * The GRPO training loop. Each {@link #step()}:
  * <ol>
  *   <li>draws B prompts and samples G completions for each (dynamic sampling refills all-equal groups, DAPO);</li>
- *   <li>scores them with the verifiers on a bounded pool ({@link VerifierRunner});</li>
+ *   <li>scores them with the verifiers on a bounded pool ({@link VerifierRunner}); for ReMax's greedy baseline it
+ *       also decodes one greedy completion per prompt ({@link GroupSampler#sampleGreedy}) and scores it;</li>
  *   <li>computes the advantages once for the whole batch, the old log-probabilities once (skipped when μ = 1 with
  *       a single mini-batch: the update is then exactly on-policy), and the reference log-probabilities when β &gt; 0;</li>
  *   <li>runs μ iterations over shuffled mini-batches of whole groups: forward, objective, backward, optimiser step;</li>
@@ -69,6 +72,8 @@ public final class GrpoTrainer implements AutoCloseable {
     public static final int CHECKPOINT_VERSION = 1;
     /** The name of the workspace a step runs in (see {@link Policy#supportsWorkspaces()}). */
     private static final String STEP_WORKSPACE = "grpo4j-grpo-step";
+    /** Checkpoint metadata: the adaptive entropy coefficient of the next step (only when adaptive). */
+    static final String ENTROPY_COEFFICIENT = "entropy.coefficient";
 
     private final TrainerConfig config;
     private final Policy policy;
@@ -83,6 +88,8 @@ public final class GrpoTrainer implements AutoCloseable {
     /** Every intermediate array of a step lives in one reused workspace when the policy allows it. */
     private final boolean useWorkspace;
     private int completedSteps;
+    /** The entropy bonus's coefficient c_k of the next step (adapted when the entropy control is adaptive). */
+    private double entropyCoefficient;
     private List<String> resumeWarnings = List.of();
     private volatile boolean closed;
 
@@ -111,6 +118,25 @@ public final class GrpoTrainer implements AutoCloseable {
      */
     public GrpoTrainer(TrainerConfig config, Policy policy, RewardVerifier verifier, List<Prompt> prompts,
                        GrpoObjective objective) {
+        this(config, policy, verifier, prompts, objective, new IndependentGroupSampler());
+    }
+
+    /**
+     * A trainer drawing its groups with a given sampler, e.g. {@link org.grpo4j.sampling.KeyedGroupSampler} or a
+     * distributed one (grpo-spark's {@code SparkGroupSampler}). With dynamic sampling on, the sampler draws each
+     * round's groups; a sampler that returns scored batches saves the trainer's own scoring.
+     *
+     * @param config    the run's configuration
+     * @param policy    the policy to train (updated in place)
+     * @param verifier  the reward (scores the batches the sampler returns unscored)
+     * @param prompts   the prompt set; not empty
+     * @param objective the objective
+     * @param sampler   draws each step's groups
+     * @throws IllegalArgumentException if an argument is null or {@code prompts} is empty
+     */
+    public GrpoTrainer(TrainerConfig config, Policy policy, RewardVerifier verifier, List<Prompt> prompts,
+                       GrpoObjective objective, GroupSampler sampler) {
+        Checks.notNull("sampler", sampler);
         this.config = Checks.notNull("config", config);
         this.policy = Checks.notNull("policy", policy);
         Checks.notNull("verifier", verifier);
@@ -122,11 +148,11 @@ public final class GrpoTrainer implements AutoCloseable {
         this.objective = Checks.notNull("objective", objective);
         this.reference = config.grpo().beta() > 0 ? policy.copy() : null;
         this.verifiers = new VerifierRunner(verifier, config.verifiers());
-        GroupSampler independent = new IndependentGroupSampler();
         this.sampler = config.dynamicSampling()
-                ? new DynamicGroupSampler(independent, verifiers, config.maxExtraSamplingRounds()) : independent;
+                ? new DynamicGroupSampler(sampler, verifiers, config.maxExtraSamplingRounds()) : sampler;
         this.optimizer = AdamW.create(config.optimizer());
         this.useWorkspace = policy.supportsWorkspaces() && (reference == null || reference.supportsWorkspaces());
+        this.entropyCoefficient = config.grpo().entropyControl().entropyCoefficient();
         if (config.checkpointDir() != null) {
             StaleCheckpointFiles.delete(config.checkpointDir());
         }
@@ -210,8 +236,11 @@ public final class GrpoTrainer implements AutoCloseable {
 
         PhaseTimes times = new PhaseTimes();
         GroupBatch batch = sampler.sample(policy, drawPrompts(rng), g, config.sampling(), rng);
+        List<Completion> greedy = grpo.advantageBaseline() == AdvantageBaseline.GREEDY
+                ? greedyCompletions(batch, rng) : null;                      // ReMax: one per prompt
         times.lap(PhaseTimes.Phase.SAMPLING);
         Rewards rewards = batch.scored().orElseGet(() -> verifiers.score(batch));
+        double[] greedyRewards = greedy == null ? null : greedyRewards(batch, greedy);   // [B]
         int stuckCalls = verifiers.stuckCalls();
         times.lap(PhaseTimes.Phase.VERIFICATION);
         SequenceBatch seqs = batch.sequences();
@@ -222,7 +251,7 @@ public final class GrpoTrainer implements AutoCloseable {
         INDArray logpRef = reference != null ? reference.logProbs(seqs) : null;   // [N, T]
         times.lap(PhaseTimes.Phase.REFERENCE_LOGPROBS);
         INDArray rewardArray = Nd4j.createFromArray(rewards.total());             // [N]
-        INDArray advantages = advantages(rewardArray, rewards, batch, grpo);      // [N], once per batch
+        INDArray advantages = advantages(rewardArray, rewards, greedyRewards, batch, grpo); // [N], once per batch
 
         MetricSum sums = new MetricSum();
         int[] order = new int[b];
@@ -230,6 +259,9 @@ public final class GrpoTrainer implements AutoCloseable {
             order[i] = i;
         }
         int perMini = config.groupsPerMiniBatch();
+        org.grpo4j.correction.EntropyControl ec = grpo.entropyControl();
+        GrpoConfig stepGrpo = grpo;                       // the objective's config: the adapted coefficient, if any
+        double stepEntropy = Double.NaN;                  // e_k of the adaptive entropy control
         for (int it = 0; it < config.iterationsPerBatch(); it++) {
             if (perMini < b) {
                 shuffle(order, rng);
@@ -249,18 +281,34 @@ public final class GrpoTrainer implements AutoCloseable {
                 int t = (int) logpNew.size(1);
                 DataType mdt = logpNew.dataType();
                 INDArray mask = rows(batch.lossMask(config.maskTruncated(), mdt), rows, t);
+                // the sampler's log-probabilities and the entropies only when a correction reads them
+                INDArray logpSampling = grpo.rolloutCorrection().usesSamplingLogProbs()
+                        ? rows(batch.samplingLogProbs(mdt), rows, t) : null;
+                INDArray entropies = grpo.entropyControl().needsEntropies() ? forward.entropies().castTo(mdt) : null;
                 ObjectiveInput input = new ObjectiveInput(rows(rewardArray, rows), rows(advantages, rows), logpNew,
                         logpOld == null ? null : rows(logpOld, rows, t), logpRef == null ? null : rows(logpRef, rows, t),
-                        mask);
-                ObjectiveResult result = objective.evaluate(input, grpo);
+                        mask, logpSampling, entropies);
+                if (ec.adaptive() && Double.isNaN(stepEntropy)) {
+                    // e_k: the mean entropy of the step's first mini-batch, before its update (Skywork-OR1)
+                    double active = mask.sumNumber().doubleValue();
+                    stepEntropy = active > 0 ? entropies.mul(mask).sumNumber().doubleValue() / active : 0;
+                    stepGrpo = grpo.toBuilder().entropyControl(ec.withCoefficient(
+                            ec.appliedCoefficient(entropyCoefficient, stepEntropy))).build();
+                }
+                ObjectiveResult result = objective.evaluate(input, stepGrpo);
                 times.lap(PhaseTimes.Phase.OBJECTIVE);
-                forward.backward(result.gradient());
+                forward.backward(result.gradient(), result.entropyGradient());   // null without a bonus
                 times.lap(PhaseTimes.Phase.BACKWARD);
                 StepResult os = optimizer.step(policy.parameters());
                 times.lap(PhaseTimes.Phase.OPTIMIZER);
                 sums.add(result.metrics(), forward.entropies(), mask, os);
+                sums.add(result.correction());
                 times.lap(PhaseTimes.Phase.OTHER);
             }
+        }
+        double appliedCoefficient = stepGrpo.entropyControl().entropyCoefficient();
+        if (ec.adaptive()) {
+            entropyCoefficient = ec.nextCoefficient(entropyCoefficient, stepEntropy);
         }
         if (reference != null && config.refSyncEvery() > 0 && stepNo % config.refSyncEvery() == 0) {
             syncReference();
@@ -273,6 +321,12 @@ public final class GrpoTrainer implements AutoCloseable {
         times.lap(PhaseTimes.Phase.CHECKPOINT);
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Double> values = collect(batch, rewards, stuckCalls, sums, seconds);
+        if (ec.adaptive()) {
+            values.put("entropy/coefficient", appliedCoefficient);
+        }
+        if (greedyRewards != null) {
+            values.put("remax/greedy_reward_mean", mean(greedyRewards));
+        }
         times.putInto(values);
         return new StepMetrics(stepNo, values);
     }
@@ -291,6 +345,9 @@ public final class GrpoTrainer implements AutoCloseable {
         meta.put(CheckpointContent.SEED, Long.toString(config.seed()));
         meta.put(CheckpointContent.THREADS, Integer.toString(ComputeThreads.current()));
         meta.put(CheckpointContent.CONFIG, config.toString());
+        if (config.grpo().entropyControl().adaptive()) {
+            meta.put(ENTROPY_COEFFICIENT, Double.toString(entropyCoefficient));
+        }
         Map<String, INDArray> tensors = new LinkedHashMap<>();
         for (Parameter p : policy.parameters()) {
             tensors.put(CheckpointContent.POLICY + p.name(), p.value());
@@ -345,6 +402,19 @@ public final class GrpoTrainer implements AutoCloseable {
             throw new UncheckedIOException("cannot read checkpoint " + file, e);
         }
         CheckpointContent c = CheckpointContent.check(archive, file, config, policy, reference);
+        double coefficient = entropyCoefficient;
+        if (config.grpo().entropyControl().adaptive()) {
+            String v = archive.metadata().get(ENTROPY_COEFFICIENT);
+            try {
+                coefficient = Double.parseDouble(v == null ? "" : v);
+            } catch (NumberFormatException e) {
+                coefficient = Double.NaN;
+            }
+            if (!(coefficient >= 0 && coefficient <= 1)) {
+                throw new IllegalArgumentException("checkpoint " + file + ": metadata '" + ENTROPY_COEFFICIENT
+                        + "' (the adaptive entropy coefficient) must be a number in [0, 1], was " + v);
+            }
+        }
         // Nothing below can fail: the content matches every parameter in shape and data type.
         assign(policy, c.policy());
         if (reference != null) {
@@ -352,6 +422,7 @@ public final class GrpoTrainer implements AutoCloseable {
         }
         optimizer.restore(c.optimizerState());
         completedSteps = c.step();
+        entropyCoefficient = coefficient;
         resumeWarnings = threadWarning(c.threads(), file);
         resumeWarnings.forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
     }
@@ -404,10 +475,39 @@ public final class GrpoTrainer implements AutoCloseable {
         return new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * step));
     }
 
-    /** The objective's advantages; rewards whose advantages cannot be represented name their verifiers. */
-    private INDArray advantages(INDArray rewardArray, Rewards rewards, GroupBatch batch, GrpoConfig grpo) {
+    /** The greedy completions of ReMax's baseline, one per prompt of the batch. */
+    private List<Completion> greedyCompletions(GroupBatch batch, SplittableRandom rng) {
+        List<Completion> greedy = sampler.sampleGreedy(policy, batch.prompts(), config.sampling(), rng);
+        if (greedy == null || greedy.size() != batch.prompts().size()) {
+            throw new IllegalStateException("the sampler's sampleGreedy returned " + (greedy == null ? "null"
+                    : greedy.size() + " completions") + " for " + batch.prompts().size() + " prompts");
+        }
+        return greedy;
+    }
+
+    /** The total rewards of the greedy completions, scored by the same verifiers as the batch. */
+    private double[] greedyRewards(GroupBatch batch, List<Completion> greedy) {
+        List<int[]> tokens = new ArrayList<>(greedy.size());
+        for (Completion c : greedy) {
+            tokens.add(c.tokens());
+        }
+        return verifiers.score(batch.prompts(), tokens).total();
+    }
+
+    /**
+     * The advantages: the objective's, from the total rewards, unless the baseline needs the greedy rewards (ReMax)
+     * or the aggregation needs each verifier's scores (GDPO); rewards whose advantages cannot be represented name
+     * their verifiers.
+     */
+    private INDArray advantages(INDArray rewardArray, Rewards rewards, double[] greedyRewards, GroupBatch batch,
+                                GrpoConfig grpo) {
         try {
-            return objective.advantages(rewardArray, grpo);
+            return switch (grpo.rewardAggregation()) {
+                case SUM_THEN_NORMALIZE -> greedyRewards != null
+                        ? Advantages.compute(rewardArray, greedyRewards, grpo)
+                        : objective.advantages(rewardArray, grpo);
+                case NORMALIZE_THEN_SUM -> normalizeThenSum(rewards, grpo).castTo(rewardArray.dataType());
+            };
         } catch (AdvantageRangeException e) {
             int g = grpo.groupSize();
             int from = e.group() * g;
@@ -424,6 +524,25 @@ public final class GrpoTrainer implements AutoCloseable {
             throw new VerifierException(m.append(" give advantages that cannot be represented: ")
                     .append(e.getMessage()).toString(), e);
         }
+    }
+
+    /** GDPO's advantages from each verifier's scores and abstentions, weighted as the combination says. */
+    private INDArray normalizeThenSum(Rewards rewards, GrpoConfig grpo) {
+        List<WeightedVerifier> parts = verifiers.parts();
+        double[][] scores = new double[parts.size()][];
+        boolean[][] scored = new boolean[parts.size()][];
+        double[] weights = new double[parts.size()];
+        for (int k = 0; k < parts.size(); k++) {
+            String name = parts.get(k).name();
+            scores[k] = rewards.byVerifier().get(name);
+            boolean[] abstained = rewards.abstained().get(name);
+            scored[k] = new boolean[rewards.size()];
+            for (int i = 0; i < scored[k].length; i++) {
+                scored[k][i] = abstained == null || !abstained[i];
+            }
+            weights[k] = parts.get(k).weight();
+        }
+        return Nd4j.createFromArray(Advantages.normalizeThenSum(scores, scored, weights, grpo));
     }
 
     private List<Prompt> drawPrompts(SplittableRandom rng) {
@@ -508,16 +627,34 @@ public final class GrpoTrainer implements AutoCloseable {
         m.put("reward", mean(total));
         m.put("reward_std", meanGroupStd(total, g));
         for (Map.Entry<String, double[]> e : rewards.byVerifier().entrySet()) {
-            m.put("rewards/" + e.getKey() + "/mean", mean(e.getValue()));
-            m.put("rewards/" + e.getKey() + "/std", org.grpo4j.objective.Advantages.sampleStd(e.getValue(), 0,
-                    e.getValue().length));
+            double[] own = scoredOnly(e.getValue(), rewards.abstained().get(e.getKey()));
+            // TRL's nanmean / nanstd over the completions the verifier scored: NaN when there are too few
+            m.put("rewards/" + e.getKey() + "/mean", own.length > 0 ? mean(own) : Double.NaN);
+            m.put("rewards/" + e.getKey() + "/std", own.length > 1 ? Advantages.sampleStd(own, 0, own.length)
+                    : Double.NaN);
         }
-        m.put("frac_reward_zero_std", org.grpo4j.objective.Advantages.fractionOfZeroStdGroups(total, g));
+        m.put("frac_reward_zero_std", Advantages.fractionOfZeroStdGroups(total, g));
         m.put("kl", s.mean(s.kl));
         m.put("clip_ratio/low_mean", s.mean(s.clipLow));
         m.put("clip_ratio/high_mean", s.mean(s.clipHigh));
         m.put("clip_ratio/region_mean", s.mean(s.clipRegion));
         m.put("entropy", s.entropyTokens > 0 ? s.entropy / s.entropyTokens : 0);
+        if (s.sampled > 0) {                                            // TRL's names
+            m.put("sampling/importance_sampling_ratio/min", s.isMin);
+            m.put("sampling/importance_sampling_ratio/mean", s.isMean / s.sampled);
+            m.put("sampling/importance_sampling_ratio/max", s.isMax);
+            m.put("sampling/sampling_logp_difference/mean", s.diffMean / s.sampled);
+            m.put("sampling/sampling_logp_difference/max", s.diffMax);
+        }
+        if (config.grpo().rolloutCorrection().offPolicyMaskEnabled()) {
+            m.put("sampling/off_policy_masked_fraction", s.mean(s.offPolicyMasked));
+        }
+        if (config.grpo().entropyControl().masksTokens()) {
+            m.put("entropy/masked_fraction", s.mean(s.entropyMasked));
+        }
+        if (config.grpo().entropyControl().hasBonus()) {
+            m.put("loss/entropy_bonus", s.mean(s.entropyBonus));
+        }
         int minLen = Integer.MAX_VALUE;
         int maxLen = 0;
         long tokens = 0;
@@ -540,11 +677,28 @@ public final class GrpoTrainer implements AutoCloseable {
         m.put("verifier/timeouts", (double) rewards.timeouts());
         m.put("verifier/abandoned", (double) rewards.abandoned());
         m.put("verifier/stuck", (double) stuckCalls);
+        m.put("verifier/abstentions", (double) rewards.abstentions());
+        m.put("verifier/all_abstained", (double) rewards.allAbstained());
         m.put("num_tokens", (double) tokens);
         m.put("tokens_per_second", tokens / Math.max(1e-9, seconds));
         m.put("step_seconds", seconds);
         m.put("system/compute_threads", (double) ComputeThreads.current());
         return m;
+    }
+
+    /** The scores a verifier gave, its abstentions left out. */
+    private static double[] scoredOnly(double[] scores, boolean[] abstained) {
+        if (abstained == null) {
+            return scores;
+        }
+        double[] out = new double[scores.length];
+        int n = 0;
+        for (int i = 0; i < scores.length; i++) {
+            if (!abstained[i]) {
+                out[n++] = scores[i];
+            }
+        }
+        return Arrays.copyOf(out, n);
     }
 
     private static double mean(double[] x) {
@@ -558,7 +712,7 @@ public final class GrpoTrainer implements AutoCloseable {
     private static double meanGroupStd(double[] x, int g) {
         double s = 0;
         for (int from = 0; from < x.length; from += g) {
-            s += org.grpo4j.objective.Advantages.sampleStd(x, from, g);
+            s += Advantages.sampleStd(x, from, g);
         }
         return s / (x.length / g);
     }
@@ -575,6 +729,29 @@ public final class GrpoTrainer implements AutoCloseable {
         private double lastLr;
         private double entropy;
         private double entropyTokens;
+        private int sampled;
+        private double isMin = Double.POSITIVE_INFINITY;
+        private double isMean;
+        private double isMax;
+        private double diffMean;
+        private double diffMax;
+        private double offPolicyMasked;
+        private double entropyMasked;
+        private double entropyBonus;
+
+        void add(org.grpo4j.correction.CorrectionMetrics cm) {
+            offPolicyMasked += cm.offPolicyMaskedFraction();
+            entropyMasked += cm.entropyMaskedFraction();
+            entropyBonus += cm.entropyBonus();
+            if (cm.sampled()) {
+                sampled++;
+                isMin = Math.min(isMin, cm.importanceRatioMin());
+                isMean += cm.importanceRatioMean();
+                isMax = Math.max(isMax, cm.importanceRatioMax());
+                diffMean += cm.samplingLogpDifferenceMean();
+                diffMax = Math.max(diffMax, cm.samplingLogpDifferenceMax());
+            }
+        }
 
         void add(ObjectiveMetrics om, INDArray entropies, INDArray mask, StepResult os) {
             updates++;

@@ -84,13 +84,29 @@ final class OutputHead {
      * @return dL/dH, a new {@code [R, D]} array
      */
     static INDArray backward(Forward f, double[] dLogProb, INDArray wout, INDArray woutGrad) {
+        return backward(f, dLogProb, null, wout, woutGrad);
+    }
+
+    /**
+     * Back-propagates dL/dlogp and dL/dH of the M pairs: {@code dL/dlogits = g (onehot(target) − p)
+     * − g_H p (log p + H)} (the entropy's gradient reaches every logit); adds dL/dW_out.
+     *
+     * @param f        the forward pass
+     * @param dLogProb M upstream gradients of the log-probabilities (ignored where the pair is padding)
+     * @param dEntropy M upstream gradients of the entropies, or null
+     * @param wout     {@code [D, V]}
+     * @param woutGrad {@code [D, V]}, added to
+     * @return dL/dH, a new {@code [R, D]} array
+     */
+    static INDArray backward(Forward f, double[] dLogProb, double[] dEntropy, INDArray wout, INDArray woutGrad) {
         int v = (int) wout.size(1);
         double[] dLogits = new double[f.rowCount() * v];
         int[] rows = f.rows();
         double[] p = f.probabilities();
         for (int i = 0; i < rows.length; i++) {
             double g = dLogProb[i];
-            if (rows[i] < 0 || g == 0) {
+            double gh = dEntropy == null ? 0 : dEntropy[i];
+            if (rows[i] < 0 || (g == 0 && gh == 0)) {
                 continue;
             }
             int base = rows[i] * v;
@@ -98,6 +114,15 @@ final class OutputHead {
                 dLogits[base + k] -= g * p[i * v + k];
             }
             dLogits[base + f.targets()[i]] += g;
+            if (gh != 0) {
+                double h = f.entropies()[i];
+                for (int k = 0; k < v; k++) {
+                    double pk = p[i * v + k];
+                    if (pk > 0) {                                                   // p log p → 0 as p → 0
+                        dLogits[base + k] -= gh * pk * (Math.log(pk) + h);
+                    }
+                }
+            }
         }
         INDArray dz = Tensors.fromDoubles(dLogits, wout.dataType(), f.rowCount(), v);  // [R, V]
         Nd4j.gemm(f.input(), dz, woutGrad, true, false, 1.0, 1.0);                   // dW_out += Hᵀ dZ

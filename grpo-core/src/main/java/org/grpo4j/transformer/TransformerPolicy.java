@@ -392,9 +392,13 @@ public final class TransformerPolicy implements Policy {
     }
 
     private static void checkShape(INDArray g, int n, int t) {
-        Checks.notNull("dLossDLogProbs", g);
+        checkShape("dLossDLogProbs", g, n, t);
+    }
+
+    private static void checkShape(String name, INDArray g, int n, int t) {
+        Checks.notNull(name, g);
         if (g.rank() != 2 || g.size(0) != n || g.size(1) != t) {
-            throw new IllegalArgumentException("dLossDLogProbs must have shape [" + n + ", " + t + "], was "
+            throw new IllegalArgumentException(name + " must have shape [" + n + ", " + t + "], was "
                     + Arrays.toString(g.shape()));
         }
     }
@@ -429,16 +433,30 @@ public final class TransformerPolicy implements Policy {
 
         @Override
         public void backward(INDArray dLossDLogProbs) {
+            backward(dLossDLogProbs, null);
+        }
+
+        @Override
+        public void backward(INDArray dLossDLogProbs, INDArray dLossDEntropies) {
             checkShape(dLossDLogProbs, n, t);
             double[] g = Tensors.toDoubles(dLossDLogProbs);
+            double[] gh = null;
+            if (dLossDEntropies != null) {
+                checkShape("dLossDEntropies", dLossDEntropies, n, t);
+                gh = Tensors.toDoubles(dLossDEntropies);
+            }
             int[] rows = head.rows();
             for (int m = 0; m < g.length; m++) {
                 if (rows[m] >= 0 && !Double.isFinite(g[m])) {
                     throw new IllegalArgumentException("dLossDLogProbs must be finite at completion tokens, was "
                             + g[m] + " at [" + m / t + ", " + m % t + "]");
                 }
+                if (gh != null && rows[m] >= 0 && !Double.isFinite(gh[m])) {
+                    throw new IllegalArgumentException("dLossDEntropies must be finite at completion tokens, was "
+                            + gh[m] + " at [" + m / t + ", " + m % t + "]");
+                }
             }
-            INDArray dHidden = OutputHead.backward(head, g, weights.head.value(), weights.head.gradient());
+            INDArray dHidden = OutputHead.backward(head, g, gh, weights.head.value(), weights.head.gradient());
             TransformerTrunk.backward(weights, trunk, dHidden);
         }
     }
@@ -470,6 +488,14 @@ public final class TransformerPolicy implements Policy {
         @Override
         public void backward(INDArray dLossDLogProbs) {
             checkShape(dLossDLogProbs, n, t);
+        }
+
+        @Override
+        public void backward(INDArray dLossDLogProbs, INDArray dLossDEntropies) {
+            checkShape(dLossDLogProbs, n, t);
+            if (dLossDEntropies != null) {
+                checkShape("dLossDEntropies", dLossDEntropies, n, t);
+            }
         }
     }
 }

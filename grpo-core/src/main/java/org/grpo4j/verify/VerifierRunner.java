@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +19,8 @@ import org.grpo4j.BatchRewardVerifier;
 import org.grpo4j.Checks;
 import org.grpo4j.CombinedVerifier;
 import org.grpo4j.GroupBatch;
+import org.grpo4j.PartialBatchRewardVerifier;
+import org.grpo4j.PartialRewardVerifier;
 import org.grpo4j.Prompt;
 import org.grpo4j.RewardVerifier;
 import org.grpo4j.Rewards;
@@ -27,7 +30,9 @@ import org.grpo4j.WeightedVerifier;
  * Scores completions with one or several weighted verifiers, in parallel on a bounded pool, with a time limit per
  * call. A verifier that throws or exceeds its limit is handled by the configured {@link FailurePolicy}: the run
  * stops with a {@link VerifierException} naming the verifier, prompt and completion, or the score is replaced by the
- * failure reward and counted. A NaN or infinite score is always an error.
+ * failure reward and counted. A NaN or infinite score is always an error. A {@link PartialRewardVerifier} or
+ * {@link PartialBatchRewardVerifier} may abstain: its abstentions are recorded in {@link Rewards#abstained()} and left out of the total (TRL's
+ * {@code nansum}); a completion that every verifier abstains on gets the total 0.
  *
  * <p>The bound: the runner owns {@code threads} slots, one thread each, and a verifier call runs only while it
  * holds a slot, so at most {@code threads} calls ever run at once and the runner never has more than
@@ -155,10 +160,14 @@ public final class VerifierRunner implements AutoCloseable {
             active.remove(events);
         }
         Map<String, double[]> byName = new LinkedHashMap<>();
+        Map<String, boolean[]> abstainedByName = new LinkedHashMap<>();
         for (int j = 0; j < k; j++) {
             byName.put(parts.get(j).name(), b.each[j]);
+            if (b.anyAbstained[j]) {
+                abstainedByName.put(parts.get(j).name(), b.abstained[j]);
+            }
         }
-        return new Rewards(b.total, byName, b.failures, b.timeouts, b.abandonedHere);
+        return new Rewards(b.total, byName, b.failures, b.timeouts, b.abandonedHere, abstainedByName);
     }
 
     /** @return how many timed-out calls were abandoned to their threads since the runner was made */
@@ -200,6 +209,8 @@ public final class VerifierRunner implements AutoCloseable {
     private final class Batch {
         final double[] total;
         final double[][] each;
+        final boolean[][] abstained;
+        final boolean[] anyAbstained;
         final List<Call> calls;
         final BlockingQueue<Object> events;
         final List<Call> running = new ArrayList<>();
@@ -211,6 +222,8 @@ public final class VerifierRunner implements AutoCloseable {
         Batch(int n, int k, List<Call> calls, BlockingQueue<Object> events) {
             this.total = new double[n];
             this.each = new double[k][n];
+            this.abstained = new boolean[k][n];
+            this.anyAbstained = new boolean[k];
             this.calls = calls;
             this.events = events;
             this.unresolved = calls.size();
@@ -284,6 +297,7 @@ public final class VerifierRunner implements AutoCloseable {
             unresolved--;
             FailurePolicy policy = config.onFailure();
             double[] scores;
+            boolean[] abstains = null;
             if (outcome == Outcome.TIMEOUT) {
                 if (policy == FailurePolicy.FAIL) {
                     throw failure(c, "exceeded its time limit of " + config.timeout(), null);
@@ -298,9 +312,15 @@ public final class VerifierRunner implements AutoCloseable {
                 scores = filled(c.size(), config.failureReward());
             } else {
                 scores = c.scores;
+                abstains = c.abstains;
             }
             WeightedVerifier p = parts.get(c.part);
             for (int i = 0; i < c.size(); i++) {
+                if (abstains != null && abstains[i]) {
+                    abstained[c.part][c.from + i] = true;             // no score: left out of the total (nansum)
+                    anyAbstained[c.part] = true;
+                    continue;
+                }
                 double s = scores[i];
                 if (!Double.isFinite(s)) {
                     throw failure(c.single(i), "returned a non-finite reward " + s, null);
@@ -388,6 +408,8 @@ public final class VerifierRunner implements AutoCloseable {
         volatile long startedAt;
         volatile long finishedAt;
         volatile double[] scores;
+        /** Which completions a {@link PartialRewardVerifier} abstained on; null when it scored them all. */
+        volatile boolean[] abstains;
         volatile Throwable error;
         /** Set by the batch's own thread only. */
         boolean resolved;
@@ -423,13 +445,45 @@ public final class VerifierRunner implements AutoCloseable {
             events.add(this);
             try {
                 RewardVerifier v = parts.get(part).verifier();
-                if (v instanceof BatchRewardVerifier b) {
+                if (v instanceof PartialBatchRewardVerifier pb) {
+                    List<OptionalDouble> r = pb.scoreBatchIfApplicable(prompts.subList(from, to),
+                            completions.subList(from, to));
+                    if (r == null || r.size() != size()) {
+                        throw new IllegalStateException("scoreBatchIfApplicable returned " + (r == null ? "null"
+                                : r.size() + " scores") + " for " + size() + " completions");
+                    }
+                    double[] s = new double[size()];
+                    boolean[] none = new boolean[size()];
+                    boolean any = false;
+                    for (int i = 0; i < s.length; i++) {
+                        OptionalDouble x = r.get(i);
+                        if (x == null) {
+                            throw new IllegalStateException("scoreBatchIfApplicable returned null for completion "
+                                    + i + " of " + size() + "; return OptionalDouble.empty() to abstain");
+                        }
+                        none[i] = x.isEmpty();
+                        any |= none[i];
+                        s[i] = x.orElse(0);
+                    }
+                    abstains = any ? none : null;
+                    scores = s;
+                } else if (v instanceof BatchRewardVerifier b) {
                     double[] r = b.scoreBatch(prompts.subList(from, to), completions.subList(from, to));
                     if (r == null || r.length != size()) {
                         throw new IllegalStateException("scoreBatch returned " + (r == null ? "null" : r.length
                                 + " rewards") + " for " + size() + " completions");
                     }
                     scores = r.clone();
+                } else if (v instanceof PartialRewardVerifier partial) {
+                    OptionalDouble s = partial.scoreIfApplicable(prompts.get(from), completions.get(from));
+                    if (s == null) {
+                        throw new IllegalStateException("scoreIfApplicable returned null; return "
+                                + "OptionalDouble.empty() to abstain");
+                    }
+                    if (s.isEmpty()) {
+                        abstains = new boolean[] {true};
+                    }
+                    scores = new double[] {s.orElse(0)};
                 } else {
                     scores = new double[] {v.score(prompts.get(from), completions.get(from))};
                 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.grpo4j.AdvantageBaseline;
 import org.grpo4j.AdvantageScaling;
 import org.grpo4j.GrpoConfig;
@@ -68,7 +69,7 @@ class AdvantagesTest {
      */
     @Test
     void allEqualGroupGetsExactlyZero() {
-        for (AdvantageBaseline b : AdvantageBaseline.values()) {
+        for (AdvantageBaseline b : List.of(AdvantageBaseline.GROUP_MEAN, AdvantageBaseline.LEAVE_ONE_OUT)) {
             for (AdvantageScaling s : AdvantageScaling.values()) {
                 double[] a = Advantages.compute(new double[] {0.1, 0.1, 0.1, 1, 0, 0.5},
                         config(3, b, s, 0));

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.grpo4j.FullyMaskedRows;
 import org.grpo4j.GrpoConfig;
 import org.grpo4j.GrpoObjective;
 import org.grpo4j.ImportanceLevel;
@@ -23,7 +24,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * "A fully masked sequence contributes nothing and divides by nothing" ({@code docs/objective.md} section 5), for
- * every {@link LossAggregation}, both importance levels and both data types, on a batch worked out by hand.
+ * every {@link LossAggregation}, both importance levels, both data types and both {@link FullyMaskedRows} choices
+ * (grpo4j's, and TRL's, which counts the row in a sequence mean's denominator), on a batch worked out by hand.
  *
  * <p>Two groups of two (N = 4), T = 2, maxCompletionLength = 2; mask rows {@code [1, 1], [1, 0], [1, 1], [0, 0]}
  * (row 3 fully masked, L = 2, 1, 2, 0); precomputed advantages A = (1, −1, ½, −½); on-policy (ρ = 1, nothing
@@ -37,6 +39,11 @@ import org.nd4j.linalg.api.buffer.DataType;
  *     loss = ⅕[2(−1 + .004) + (1 + .004) + 2(−.5 + .004)] = (−2 + .02)/5
  * CONSTANT_NORMALIZER       N·maxCompletionLength = 4·2 (row 3 is counted in N, as in Dr. GRPO): w = ⅛
  *     loss = (−2 + .02)/8
+ * SEQUENCE_MEAN_TOKEN_SUM   N' = 3: w = ⅓ on every active token (LUSPO: a sequence weighs by its length)
+ *     loss = ⅓[2(−1 + .004) + (1 + .004) + 2(−.5 + .004)] = (−2 + .02)/3
+ * with COUNTED (TRL): the two sequence means divide by N = 4 instead of N' = 3:
+ *     SEQUENCE_MEAN_TOKEN_MEAN w = 1/(L_i·4), loss = (−.5 + .012)/4;  SEQUENCE_MEAN_TOKEN_SUM w = ¼,
+ *     loss = (−2 + .02)/4; TOKEN_MEAN and CONSTANT_NORMALIZER do not change.
  * </pre>
  * Row 3's gradient is exactly 0, and replacing its log-probabilities (with values that overflow {@code exp}
  * unless masked first) and its advantage changes nothing, bit for bit: it contributes nothing. Nothing is NaN:
@@ -60,33 +67,39 @@ class FullyMaskedSequenceTest {
         for (LossAggregation a : LossAggregation.values()) {
             for (ImportanceLevel level : ImportanceLevel.values()) {
                 for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
-                    all.add(Arguments.of(a, level, type));
+                    for (FullyMaskedRows rows : FullyMaskedRows.values()) {
+                        all.add(Arguments.of(a, level, type, rows));
+                    }
                 }
             }
         }
         return all.stream();
     }
 
-    private static GrpoConfig config(LossAggregation aggregation, ImportanceLevel level) {
+    private static GrpoConfig config(LossAggregation aggregation, ImportanceLevel level, FullyMaskedRows rows) {
         return GrpoConfig.builder().groupSize(2).importanceLevel(level).klEstimator(KlEstimator.K1).beta(BETA)
-                .lossAggregation(aggregation).maxCompletionLength(2).build();
+                .lossAggregation(aggregation).maxCompletionLength(2).fullyMaskedRows(rows).build();
     }
 
     /** The aggregation weight of an active token of row i, from the class comment. */
-    private static double weight(LossAggregation aggregation, int i) {
+    private static double weight(LossAggregation aggregation, FullyMaskedRows rows, int i) {
         double[] length = {2, 1, 2, 0};
+        double sequences = rows == FullyMaskedRows.COUNTED ? 4 : 3;
         return switch (aggregation) {
-            case SEQUENCE_MEAN_TOKEN_MEAN -> 1 / (length[i] * 3);
+            case SEQUENCE_MEAN_TOKEN_MEAN -> 1 / (length[i] * sequences);
             case TOKEN_MEAN -> 1.0 / 5;
             case CONSTANT_NORMALIZER -> 1.0 / 8;
+            case SEQUENCE_MEAN_TOKEN_SUM -> 1 / sequences;
         };
     }
 
-    private static double expectedLoss(LossAggregation aggregation) {
+    private static double expectedLoss(LossAggregation aggregation, FullyMaskedRows rows) {
+        double sequences = rows == FullyMaskedRows.COUNTED ? 4 : 3;
         return switch (aggregation) {
-            case SEQUENCE_MEAN_TOKEN_MEAN -> (-0.5 + 0.012) / 3;
+            case SEQUENCE_MEAN_TOKEN_MEAN -> (-0.5 + 0.012) / sequences;
             case TOKEN_MEAN -> (-2 + 0.02) / 5;
             case CONSTANT_NORMALIZER -> (-2 + 0.02) / 8;
+            case SEQUENCE_MEAN_TOKEN_SUM -> (-2 + 0.02) / sequences;
         };
     }
 
@@ -114,20 +127,21 @@ class FullyMaskedSequenceTest {
      * @param aggregation the aggregation
      * @param level       the importance level
      * @param type        the data type
+     * @param rows        whether the sequence means count the fully masked row
      */
-    @ParameterizedTest(name = "{0}, {1}, {2}")
+    @ParameterizedTest(name = "{0}, {1}, {2}, {3}")
     @MethodSource("variants")
     void fullyMaskedSequenceContributesNothingAndDividesByNothing(LossAggregation aggregation, ImportanceLevel level,
-                                                                  DataType type) {
+                                                                  DataType type, FullyMaskedRows rows) {
         double tol = type == DataType.FLOAT ? 1e-6 : 1e-12;
         ObjectiveResult r = objective().evaluate(
-                input(LOGP, LOGP, shifted(LOGP, -0.1), A, type), config(aggregation, level));
+                input(LOGP, LOGP, shifted(LOGP, -0.1), A, type), config(aggregation, level, rows));
 
-        assertEquals(expectedLoss(aggregation), r.loss(), tol, "loss");
+        assertEquals(expectedLoss(aggregation, rows), r.loss(), tol, "loss");
         double[][] g = Matrices.toMatrix(r.gradient());
         for (int i = 0; i < 4; i++) {
             for (int j = 0; j < 2; j++) {
-                double expected = MASK[i][j] == 1 ? weight(aggregation, i) * (-A[i] + BETA) : 0;
+                double expected = MASK[i][j] == 1 ? weight(aggregation, rows, i) * (-A[i] + BETA) : 0;
                 assertEquals(expected, g[i][j], tol, "gradient[" + i + ", " + j + "]");
             }
         }
@@ -148,12 +162,13 @@ class FullyMaskedSequenceTest {
      * @param aggregation the aggregation
      * @param level       the importance level
      * @param type        the data type
+     * @param rows        whether the sequence means count the fully masked row
      */
-    @ParameterizedTest(name = "{0}, {1}, {2}")
+    @ParameterizedTest(name = "{0}, {1}, {2}, {3}")
     @MethodSource("variants")
     void fullyMaskedSequenceChangesNothingWhateverItHolds(LossAggregation aggregation, ImportanceLevel level,
-                                                          DataType type) {
-        GrpoConfig c = config(aggregation, level);
+                                                          DataType type, FullyMaskedRows rows) {
+        GrpoConfig c = config(aggregation, level, rows);
         ObjectiveResult base = objective().evaluate(input(LOGP, LOGP, shifted(LOGP, -0.1), A, type), c);
 
         double[][] logpNew = Matrices.deepCopy(LOGP);

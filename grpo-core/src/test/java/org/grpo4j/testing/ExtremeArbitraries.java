@@ -28,7 +28,7 @@ public final class ExtremeArbitraries {
     }
 
     /**
-     * Any of the 432 variants with numbers whose β ranges over 0.04, 1, 1e10, 1e25 and {@link #LARGEST}.
+     * Any variant ({@link ObjectiveArbitraries#variants()}) with numbers whose β ranges over 0.04, 1, 1e10, 1e25 and {@link #LARGEST}.
      *
      * @return configurations
      */

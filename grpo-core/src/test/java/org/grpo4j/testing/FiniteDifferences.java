@@ -90,6 +90,18 @@ public final class FiniteDifferences {
     }
 
     /**
+     * Whether the loss holds a stop-gradient weight of the ratio (CISPO's {@code sg(min(ρ, ε_max))}, VESPO's
+     * {@code sg(φ)}): its gradient is then the derivative of the loss with that weight held fixed, which a finite
+     * difference sees when logpOld moves with logpNew (the ratio, and so the weight, stay put).
+     *
+     * @param c the configuration
+     * @return {@code true} for CISPO and VESPO
+     */
+    public static boolean isFrozen(org.grpo4j.GrpoConfig c) {
+        return c.policyLoss() == org.grpo4j.PolicyLoss.CISPO || c.policyLoss() == org.grpo4j.PolicyLoss.VESPO;
+    }
+
+    /**
      * A bound on {@code |∂²loss/∂logpNew[i][j]²|} on the smooth pieces around the point, from the reference's
      * per-token quantities (10% margin for the step): the unclipped surrogate {@code −ρA} has second derivative
      * {@code −ρA} in u = log ρ (divided by {@code L_i²} and summed over the row for sequence ratios), and the KL
@@ -104,10 +116,35 @@ public final class FiniteDifferences {
     public static double curvatureBound(ReferenceGrpoObjective.Result ref, ObjectiveCase c, int i, int j) {
         double a = Math.abs(ref.advantages()[i]);
         double policy;
-        if (c.config().importanceLevel() == org.grpo4j.ImportanceLevel.TOKEN) {
+        org.grpo4j.PolicyLoss loss = c.config().policyLoss();
+        double l = Math.max(1, c.activeLength(i));
+        if (loss == org.grpo4j.PolicyLoss.CISPO || loss == org.grpo4j.PolicyLoss.GPG
+                || loss == org.grpo4j.PolicyLoss.VESPO) {
+            policy = 0;                                     // linear in ℓ once the weight is held (see isFrozen)
+        } else if (loss == org.grpo4j.PolicyLoss.GMPO) {
+            double rowWeight = 0;
+            for (int s = 0; s < c.t(); s++) {
+                rowWeight += ref.weight()[i][s];
+            }
+            policy = rowWeight * Math.abs(ref.tokenPolicy()[i][j]) / (l * l);   // |p| = |A| ρ_geo
+        } else if (loss == org.grpo4j.PolicyLoss.SAPO) {
+            // |d²p/du²| = |A| |d/du (4σ(1 − σ)ρ)| ≤ |A| ρ (1 + τρ), with 4σ(1 − σ) ≤ 1
+            double tau = ref.advantages()[i] > 0 ? c.config().policyLossParameters().sapoTemperaturePositive()
+                    : c.config().policyLossParameters().sapoTemperatureNegative();
+            if (c.config().importanceLevel() == org.grpo4j.ImportanceLevel.TOKEN) {
+                double r = ref.ratio()[i][j];
+                policy = ref.weight()[i][j] * a * r * (1 + tau * r);
+            } else {
+                double sum = 0;
+                for (int s = 0; s < c.t(); s++) {
+                    double r = ref.ratio()[i][s];
+                    sum += ref.weight()[i][s] * a * r * (1 + tau * r);
+                }
+                policy = sum / (l * l);
+            }
+        } else if (c.config().importanceLevel() == org.grpo4j.ImportanceLevel.TOKEN) {
             policy = ref.weight()[i][j] * ref.ratio()[i][j] * a;
         } else {
-            double l = Math.max(1, c.activeLength(i));
             double sum = 0;
             for (int s = 0; s < c.t(); s++) {
                 sum += ref.weight()[i][s] * ref.ratio()[i][s] * a;

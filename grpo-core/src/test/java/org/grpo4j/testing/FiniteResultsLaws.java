@@ -23,15 +23,16 @@ import org.nd4j.linalg.api.buffer.DataType;
  * β and advantages the data type admits, the loss, every gradient entry and every metric are finite, and they
  * agree with {@link ReferenceGrpoObjective}, which clamps the log-ratios by the same documented rule; a β or an
  * advantage the type does not admit is rejected, naming it. Inputs come from {@link ExtremeArbitraries}; the
- * statistics show that every extreme occurs.
+ * statistics show that every extreme occurs. {@link CorrectionFiniteResultsLaws} adds the per-token corrections.
  */
-public interface FiniteResultsLaws {
+public interface FiniteResultsLaws extends CorrectionFiniteResultsLaws {
 
     /**
      * The objective under test.
      *
      * @return the objective
      */
+    @Override
     GrpoObjective objective();
 
     /** @return extreme cases */
@@ -66,7 +67,8 @@ public interface FiniteResultsLaws {
     }
 
     /**
-     * Every one of the 432 variants, on each generated extreme batch (FLOAT): finite, and equal to the reference.
+     * Every one of the 828 {@link ConfigVariant#suite()} variants, on each generated extreme batch (FLOAT): finite,
+     * and equal to the reference.
      *
      * @param c the batch; its numbers are kept, its variant replaced
      */
@@ -74,7 +76,7 @@ public interface FiniteResultsLaws {
     default void everyVariantIsFiniteOnExtremeInputs(@ForAll("extremeCases") ObjectiveCase c) {
         ConfigNumbers numbers = ConfigNumbers.of(c.config());
         List<String> failures = new ArrayList<>();
-        for (ConfigVariant v : ConfigVariant.all()) {
+        for (ConfigVariant v : ConfigVariant.suite()) {
             ObjectiveCase vc = c.withConfig(v.config(numbers));
             ObjectiveResult r = objective().evaluate(vc.toInput(DataType.FLOAT), vc.config());
             List<String> errors = nonFinite(r, vc);

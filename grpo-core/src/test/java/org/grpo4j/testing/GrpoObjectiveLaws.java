@@ -42,19 +42,21 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   <li>(f) the trust region: at β = 0 with token ratios, a token clipped in the direction of its advantage (or
  *       capped by the dual clip) gets exactly zero gradient, and any other token with A ≠ 0 a gradient of sign
  *       −sign(A);</li>
- *   <li>(g) evaluation never writes its inputs, and its results are new arrays of the inputs' shape and type.</li>
+ *   <li>(g) evaluation never writes its inputs, and its results are new arrays of the inputs' shape and type;</li>
+ *   <li>(h) the per-token corrections' laws, {@link CorrectionLaws}.</li>
  * </ul>
  * Implement {@link #objective()} in a test class to run them; {@link GrpoObjectiveContract} adds the comparison
  * with {@link ReferenceGrpoObjective}. Tries are chosen so that the whole suite runs in seconds on an ND4J
  * objective.
  */
-public interface GrpoObjectiveLaws {
+public interface GrpoObjectiveLaws extends CorrectionLaws {
 
     /**
      * The objective under test. Called once per try; it may return the same instance every time.
      *
      * @return the objective
      */
+    @Override
     GrpoObjective objective();
 
     // ----------------------------------------------------------------------------------------------- providers
@@ -71,11 +73,12 @@ public interface GrpoObjectiveLaws {
         return ObjectiveArbitraries.fullCases(ObjectiveArbitraries.configs());
     }
 
-    /** @return full cases whose configuration has β = 0 and token-level ratios */
+    /** @return full cases whose configuration has β = 0, token-level ratios and the clipped surrogate */
     @Provide
     default Arbitrary<ObjectiveCase> tokenLevelCasesWithoutKl() {
         List<ConfigVariant> variants = ConfigVariant.all().stream()
-                .filter(v -> v.importance() == ImportanceLevel.TOKEN && !v.positiveBeta()).toList();
+                .filter(v -> v.importance() == ImportanceLevel.TOKEN && !v.positiveBeta()
+                        && v.policyLoss() == org.grpo4j.PolicyLoss.CLIPPED).toList();
         return ObjectiveArbitraries.fullCases(ObjectiveArbitraries.configs(variants));
     }
 
@@ -101,8 +104,11 @@ public interface GrpoObjectiveLaws {
         double scale = lossScale(c);
         List<int[]> points = pickPoints(c, random, 6);
         for (int[] p : points) {
+            // CISPO and VESPO: logpOld moves with logpNew, so that their stop-gradient weight is held
+            boolean frozen = FiniteDifferences.isFrozen(c.config());
             FiniteDifferences.Check check = FiniteDifferences.check(
-                    x -> objective.evaluate(c.withLogpNew(x).toInput(DataType.DOUBLE), c.config()).loss(),
+                    x -> objective.evaluate((frozen ? c.withLogpNew(x).withLogpOld(moved(c.logpOld(), c.logpNew(), x))
+                            : c.withLogpNew(x)).toInput(DataType.DOUBLE), c.config()).loss(),
                     c.logpNew(), p[0], p[1], grad[p[0]][p[1]], scale,
                     FiniteDifferences.curvatureBound(ref, c, p[0], p[1]));
             Statistics.label("finite differences").collect(check.outcome());
@@ -200,6 +206,7 @@ public interface GrpoObjectiveLaws {
                 case GROUP_STD -> ReferenceGrpoObjective.sampleStd(c.rewards(), i / g * g, g);
                 case BATCH_STD -> ReferenceGrpoObjective.sampleStd(c.rewards(), 0, c.n());
                 case NONE -> Double.NaN;
+                case BATCH_WHITEN -> throw new AssertionError("ConfigVariant does not cover BATCH_WHITEN");
             };
             double numeric = 1e-9 * (1 + Math.abs(a[i]) * Math.max(1, k));
             if (config.advantageScaling() == AdvantageScaling.NONE) {
@@ -547,6 +554,17 @@ public interface GrpoObjectiveLaws {
             }
         }
         return s;
+    }
+
+    /* old + (x − base), entry by entry: logpOld moved as logpNew was. */
+    private static double[][] moved(double[][] old, double[][] base, double[][] x) {
+        double[][] m = Matrices.deepCopy(old);
+        for (int i = 0; i < m.length; i++) {
+            for (int j = 0; j < m[i].length; j++) {
+                m[i][j] += x[i][j] - base[i][j];
+            }
+        }
+        return m;
     }
 
     /* Up to `active` random active tokens and one random masked token, as [row, column] pairs. */

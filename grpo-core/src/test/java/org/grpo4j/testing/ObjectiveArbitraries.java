@@ -7,6 +7,7 @@ import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import org.grpo4j.GrpoConfig;
+import org.grpo4j.PolicyLossParameters;
 
 /**
  * jqwik generators of GRPO configurations and batches, shaped to reach the objective's edge cases: every
@@ -32,19 +33,21 @@ public final class ObjectiveArbitraries {
     // ------------------------------------------------------------------------------------------ configurations
 
     /**
-     * Any of the 432 discrete variants, uniformly.
+     * Half the time one of the 432 classic variants, half the time any of the 2808 (policy losses, masked-row
+     * counting and the token-sum aggregation included), uniformly within each, so that the classic options keep
+     * their coverage (the dual clip, which only CLIPPED has, above all).
      *
      * @return the variants
      */
     public static Arbitrary<ConfigVariant> variants() {
-        return Arbitraries.of(ConfigVariant.all());
+        return Arbitraries.frequencyOf(of(1, Arbitraries.of(ConfigVariant.classic())),
+                of(1, Arbitraries.of(ConfigVariant.all())));
     }
 
     /**
      * Group size (2 most often), ε's including 0, the GSPO-sized 3e-4/4e-4 and the PPO/DAPO 0.2/0.28,
      * advantage ε including 0, dual-clip margins from tight (0.01, so that the dual clip binds often) to loose (2.5),
-     * β from small to 1, and length limits
-     * from 1 to 256.
+     * β from small to 1, length limits from 1 to 256, and {@link #policyLossParameters()}.
      *
      * @return the numbers
      */
@@ -67,8 +70,33 @@ public final class ObjectiveArbitraries {
         Arbitrary<Integer> maxLength = Arbitraries.frequencyOf(
                 of(3, Arbitraries.integers().between(1, MAX_T)), of(2, Arbitraries.integers().between(13, 40)),
                 of(1, Arbitraries.just(256)));
-        return Combinators.combine(groupSize, advantageEpsilon, epsilonLow, epsilonHigh, dualMargin, beta, maxLength)
+        return Combinators.combine(groupSize, advantageEpsilon, epsilonLow, epsilonHigh, dualMargin, beta, maxLength,
+                        policyLossParameters())
                 .as(ConfigNumbers::new);
+    }
+
+    /**
+     * The policy-loss parameters: the defaults one time in four; otherwise CISPO caps from 1 (on the ratio of
+     * an on-policy token) to 5, SAPO temperatures from 0.2 to 5, VESPO shapes around TRL's, and KL-Cov/Clip-Cov
+     * shares large enough (up to 1) that more than one token is selected in a small batch, with Clip-Cov bands
+     * around 0 as well as verl's (1, 5).
+     *
+     * @return the parameters
+     */
+    public static Arbitrary<PolicyLossParameters> policyLossParameters() {
+        Arbitrary<Double> cap = Arbitraries.of(1.0, 1.1, 1.3, 2.0, 5.0);
+        Arbitrary<double[]> sapo = Arbitraries.doubles().between(0.2, 5).ofScale(3).list().ofSize(2)
+                .map(ObjectiveArbitraries::toArray);
+        Arbitrary<double[]> vespo = Arbitraries.doubles().between(0.5, 4).ofScale(3).list().ofSize(4)
+                .map(ObjectiveArbitraries::toArray);
+        Arbitrary<Double> share = Arbitraries.of(2e-4, 0.05, 0.2, 0.5, 1.0);
+        Arbitrary<Double> kappa = Arbitraries.of(0.1, 1.0, 3.0);
+        Arbitrary<double[]> band = Arbitraries.of(new double[] {1, 5}, new double[] {-1, 1},
+                new double[] {-0.5, 0.5}, new double[] {0, 3});
+        Arbitrary<PolicyLossParameters> drawn = Combinators.combine(cap, sapo, vespo, share, kappa, share, band)
+                .as((c, s, v, kr, kc, cr, b) -> new PolicyLossParameters(c, s[0], s[1], v[0], v[1], v[2], v[3],
+                        kr, kc, cr, b[0], b[1]));
+        return Arbitraries.frequencyOf(of(1, Arbitraries.just(PolicyLossParameters.defaults())), of(3, drawn));
     }
 
     /**

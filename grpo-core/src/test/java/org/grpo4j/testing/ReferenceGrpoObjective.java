@@ -1,13 +1,22 @@
 package org.grpo4j.testing;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.grpo4j.AdvantageBaseline;
+import org.grpo4j.FullyMaskedRows;
 import org.grpo4j.GrpoConfig;
 import org.grpo4j.GrpoObjective;
 import org.grpo4j.ImportanceLevel;
 import org.grpo4j.ObjectiveInput;
 import org.grpo4j.ObjectiveMetrics;
 import org.grpo4j.ObjectiveResult;
+import org.grpo4j.PolicyLoss;
+import org.grpo4j.PolicyLossParameters;
+import org.grpo4j.correction.CorrectionLevel;
+import org.grpo4j.correction.CorrectionMetrics;
+import org.grpo4j.correction.CorrectionMode;
+import org.grpo4j.correction.RolloutCorrection;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -74,10 +83,16 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
      * @param tokenKl        {@code [N][T]} the KL estimator k of every token; 0 without a reference (section 4)
      * @param policyGradient {@code [N][T]} the policy part of the gradient alone, ∂(Σ w p)/∂logpNew
      * @param dualClipBinds  {@code [N][T]} where the dual clip capped the token loss
+     * @param covSelected    {@code [N][T]} the tokens KL-Cov penalised or Clip-Cov cut off (all false otherwise)
+     * @param correctionWeight {@code [N][T]} the detached weight c of each token's policy loss (1 without
+     *                       corrections; "Rollout correction", "Entropy masking")
+     * @param correction     the corrections' metrics
+     * @param entropyGradient {@code [N][T]} ∂loss/∂H of the entropy bonus, or null without one
      */
     public record Result(double loss, double[][] gradient, double[] advantages, ObjectiveMetrics metrics,
                          double[][] ratio, double[][] weight, double[][] tokenPolicy, double[][] tokenKl,
-                         double[][] policyGradient, boolean[][] dualClipBinds) {
+                         double[][] policyGradient, boolean[][] dualClipBinds, boolean[][] covSelected,
+                         double[][] correctionWeight, CorrectionMetrics correction, double[][] entropyGradient) {
 
         /**
          * This result as the API's record, with arrays of the given data type.
@@ -87,7 +102,7 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
          */
         public ObjectiveResult toObjectiveResult(DataType type) {
             return new ObjectiveResult(loss, Matrices.matrix(gradient, type), Matrices.vector(advantages, type),
-                    metrics);
+                    metrics, correction, entropyGradient == null ? null : Matrices.matrix(entropyGradient, type));
         }
     }
 
@@ -111,6 +126,8 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
         checkType("logpOld", input.logpOld(), type);
         checkType("logpRef", input.logpRef(), type);
         checkType("mask", input.mask(), type);
+        checkType("logpSampling", input.logpSampling(), type);
+        checkType("entropies", input.entropies(), type);
         checkFloating("rewards", input.rewards());
         checkFloating("advantages", input.advantages());
         require(input.logpNew().rank() == 2,
@@ -119,15 +136,33 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
         checkShape("logpOld", input.logpOld(), shape);
         checkShape("logpRef", input.logpRef(), shape);
         checkShape("mask", input.mask(), shape);
+        checkShape("logpSampling", input.logpSampling(), shape);
+        checkShape("entropies", input.entropies(), shape);
         checkVector("rewards", input.rewards(), shape[0]);
         checkVector("advantages", input.advantages(), shape[0]);
         Result r = evaluate(Matrices.toVector(input.rewards()), Matrices.toVector(input.advantages()),
                 Matrices.toMatrix(input.logpNew()), Matrices.toMatrix(input.logpOld()),
-                Matrices.toMatrix(input.logpRef()), Matrices.toMatrix(input.mask()), config);
-        // "Finite results": β and every |A| at most a quarter of the type's largest value divided by e^20
-        double limit = magnitudeLimit(type);
-        require(config.beta() <= limit, "beta (" + config.beta() + ") is too large for " + type
-                + " log-probabilities (at most " + limit + ")");
+                Matrices.toMatrix(input.logpRef()), Matrices.toMatrix(input.mask()),
+                Matrices.toMatrix(input.logpSampling()), Matrices.toMatrix(input.entropies()), config);
+        // "Finite results": β and every |A| at most a quarter of the type's largest value divided by e^20, and by
+        // the importance weight's cap and the KL correction's e^20 when those corrections are on
+        RolloutCorrection rc = config.rolloutCorrection();
+        double limit = magnitudeLimit(type) / (rc.mode() == CorrectionMode.OFF ? 1 : Math.max(1, rc.upper()));
+        double betaLimit = magnitudeLimit(type) / (rc.klCorrection() ? Math.exp(LOG_RATIO_BOUND) : 1);
+        if (config.entropyControl().hasBonus()) {
+            double hLimit = (type == DataType.FLOAT ? Float.MAX_VALUE : Double.MAX_VALUE) / 4;
+            double[][] h = Matrices.toMatrix(input.entropies());
+            for (double[] row : h) {
+                for (double v : row) {
+                    require(v <= hLimit, "entropies up to " + v + " are too large for an entropy bonus in " + type);
+                }
+            }
+        }
+        require(config.beta() <= betaLimit, "beta (" + config.beta() + ") is too large for " + type
+                + " log-probabilities (at most " + betaLimit + ")");
+        double kappa = config.policyLossParameters().klCovCoefficient();
+        require(config.policyLoss() != PolicyLoss.KL_COV || kappa <= magnitudeLimit(type), "klCovCoefficient ("
+                + kappa + ") is too large for " + type + " log-probabilities (at most " + magnitudeLimit(type) + ")");
         for (int i = 0; i < r.advantages().length; i++) {
             require(Math.abs(r.advantages()[i]) <= limit, "advantages[" + i + "] = " + r.advantages()[i]
                     + " is too large for " + type + " log-probabilities (at most " + limit + ")");
@@ -299,6 +334,27 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
      */
     public static Result evaluate(double[] rewards, double[] advantages, double[][] logpNew, double[][] logpOld,
                                   double[][] logpRef, double[][] mask, GrpoConfig c) {
+        return evaluate(rewards, advantages, logpNew, logpOld, logpRef, mask, null, null, c);
+    }
+
+    /**
+     * Evaluates the objective with the optional inputs of the per-token corrections.
+     *
+     * @param rewards      {@code [N]}
+     * @param advantages   {@code [N]} precomputed advantages, or null to derive them from the rewards
+     * @param logpNew      {@code [N][T]}
+     * @param logpOld      {@code [N][T]} or null (on-policy: ℓ^old = ℓ, a constant)
+     * @param logpRef      {@code [N][T]} or null (only when β = 0)
+     * @param mask         {@code [N][T]} of 0 and 1
+     * @param logpSampling {@code [N][T]} the sampler's log-probabilities, or null
+     * @param entropies    {@code [N][T]} the policy's entropies, or null (required when the entropy control masks)
+     * @param c            the variant
+     * @return loss, gradient, advantages, metrics and per-token diagnostics
+     * @throws IllegalArgumentException for any input section 8 rejects
+     */
+    public static Result evaluate(double[] rewards, double[] advantages, double[][] logpNew, double[][] logpOld,
+                                  double[][] logpRef, double[][] mask, double[][] logpSampling,
+                                  double[][] entropies, GrpoConfig c) {
         require(c != null, "config must not be null");
         require(logpNew != null, "logpNew must not be null");
         require(mask != null, "mask must not be null");
@@ -310,6 +366,8 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
         checkShape("logpOld", logpOld, shape);
         checkShape("logpRef", logpRef, shape);
         checkShape("mask", mask, shape);
+        checkShape("logpSampling", logpSampling, shape);
+        checkShape("entropies", entropies, shape);
         require(rewards != null, "rewards must not be null");
         require(rewards.length == n, "rewards must have length N = " + n + " (the rows of logpNew), had "
                 + rewards.length);
@@ -325,6 +383,19 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
         checkFinite("logpNew", logpNew);
         checkFinite("logpOld", logpOld);
         checkFinite("logpRef", logpRef);
+        checkFinite("logpSampling", logpSampling);
+        checkFinite("entropies", entropies);
+        for (int i = 0; entropies != null && i < n; i++) {
+            for (int j = 0; j < t; j++) {
+                require(entropies[i][j] >= 0, "entropies[" + i + ", " + j + "] must be ≥ 0, was " + entropies[i][j]);
+            }
+        }
+        require(entropies != null || !c.entropyControl().masksTokens(),
+                "entropies must be given when entropyControl.topEntropyQuantile < 1, was "
+                        + c.entropyControl().topEntropyQuantile());
+        require(entropies != null || !c.entropyControl().hasBonus(),
+                "entropies must be given when entropyControl.entropyCoefficient > 0, was "
+                        + c.entropyControl().entropyCoefficient());
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < t; j++) {
                 double m = mask[i][j];
@@ -370,13 +441,48 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
             }
         }
 
-        // 3. clipped surrogate and its derivative with respect to u = log rho
+        // 5 (first part). aggregation weights: they do not depend on the surrogate
+        int counted = c.fullyMaskedRows() == FullyMaskedRows.COUNTED ? n : activeRows;
+        double[][] w = new double[n][t];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < t; j++) {
+                if (mask[i][j] == 0) {
+                    continue;
+                }
+                switch (c.lossAggregation()) {
+                    case SEQUENCE_MEAN_TOKEN_MEAN -> w[i][j] = 1.0 / (len[i] * counted);
+                    case TOKEN_MEAN -> w[i][j] = 1.0 / active;
+                    case CONSTANT_NORMALIZER -> w[i][j] = 1.0 / ((double) n * c.maxCompletionLength());
+                    case SEQUENCE_MEAN_TOKEN_SUM -> w[i][j] = 1.0 / counted;
+                    default -> throw new AssertionError(c.lossAggregation());
+                }
+            }
+        }
+
+        // 3. the surrogate p and its derivative with respect to u = log rho (CLIPPED), or, for the other losses,
+        //    the policy gradient d(sum w p)/d logpNew directly (section 3 of docs/objective.md, "Other losses")
         double lo = 1 - c.epsilonLow();
         double hi = 1 + c.epsilonHigh();
         double[][] p = new double[n][t];
         double[][] dpdu = new double[n][t];
         boolean[][] dual = new boolean[n][t];
+        // 3b (first part). per-token corrections ("Rollout correction", "Entropy masking"): a detached weight cw
+        //    of p; the other losses take w·cw as their token weights, so rows they couple get it before the sum
+        Corrections corr = corrections(a, logpNew, logpOld, logpSampling, entropies, mask, len, c);
+        double[][] wc = new double[n][t];
         for (int i = 0; i < n; i++) {
+            for (int j = 0; j < t; j++) {
+                wc[i][j] = w[i][j] * corr.weight[i][j];
+            }
+        }
+        Other other = c.policyLoss() == PolicyLoss.CLIPPED ? null
+                : otherLoss(c, a, logpNew, logpOld, mask, len, rho, wc);
+        if (other != null) {
+            for (int i = 0; i < n; i++) {
+                p[i] = other.p[i];
+            }
+        }
+        for (int i = 0; i < n && other == null; i++) {
             for (int j = 0; j < t; j++) {
                 double r = rho[i][j];
                 double clipped = Math.min(Math.max(r, lo), hi);
@@ -389,6 +495,14 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
                     dpdu[i][j] = 0;
                     dual[i][j] = true;
                 }
+            }
+        }
+
+        // 3b. the correction weight on the surrogate
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < t; j++) {
+                p[i][j] *= corr.weight[i][j];
+                dpdu[i][j] *= corr.weight[i][j];
             }
         }
 
@@ -420,25 +534,19 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
                         default -> throw new AssertionError(c.klEstimator());
                     }
                     dk[i][j] *= clampSlope;
+                    if (c.rolloutCorrection().klCorrection()) {
+                        // DeepSeek-V3.2: rho k with rho = pi_new / pi_old (log-ratio clamped), differentiated
+                        double u = logpOld == null ? 0 : logpNew[i][j] - logpOld[i][j];
+                        double r = Math.exp(Math.max(-LOG_RATIO_BOUND, Math.min(LOG_RATIO_BOUND, u)));
+                        double rSlope = Math.abs(u) <= LOG_RATIO_BOUND ? 1 : 0;
+                        dk[i][j] = r * dk[i][j] + r * rSlope * k[i][j];
+                        k[i][j] = r * k[i][j];
+                    }
                 }
             }
         }
 
-        // 5. aggregation weights and the loss
-        double[][] w = new double[n][t];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < t; j++) {
-                if (mask[i][j] == 0) {
-                    continue;
-                }
-                switch (c.lossAggregation()) {
-                    case SEQUENCE_MEAN_TOKEN_MEAN -> w[i][j] = 1.0 / (len[i] * activeRows);
-                    case TOKEN_MEAN -> w[i][j] = 1.0 / active;
-                    case CONSTANT_NORMALIZER -> w[i][j] = 1.0 / ((double) n * c.maxCompletionLength());
-                    default -> throw new AssertionError(c.lossAggregation());
-                }
-            }
-        }
+        // 5. the loss
         double beta = c.beta();
         double loss = 0;
         double policyLoss = 0;
@@ -452,10 +560,32 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
             }
         }
 
+        // 5b. entropy bonus ("Entropy bonus"): loss −= coef Σ w H, ∂loss/∂H = −coef w
+        double coef = c.entropyControl().entropyCoefficient();
+        double[][] entropyGrad = null;
+        double bonus = 0;
+        if (coef > 0) {
+            entropyGrad = new double[n][t];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < t; j++) {
+                    bonus += w[i][j] * entropies[i][j];
+                    entropyGrad[i][j] = mask[i][j] == 0 ? 0 : -coef * w[i][j];
+                }
+            }
+            bonus *= coef;
+            loss -= bonus;
+        }
+        CorrectionMetrics cm = corr.metrics;
+        corr = new Corrections(corr.weight, new CorrectionMetrics(cm.sampled(), cm.importanceRatioMin(),
+                cm.importanceRatioMean(), cm.importanceRatioMax(), cm.samplingLogpDifferenceMean(),
+                cm.samplingLogpDifferenceMax(), cm.offPolicyMaskedFraction(), cm.entropyMaskedFraction(), bonus));
+
         // 6. gradient with respect to logpNew
         double[][] pg = new double[n][t];
         for (int i = 0; i < n; i++) {
-            if (c.importanceLevel() == ImportanceLevel.TOKEN) {
+            if (other != null) {
+                pg[i] = other.grad[i];                                   // with w·cw already
+            } else if (c.importanceLevel() == ImportanceLevel.TOKEN) {
                 for (int j = 0; j < t; j++) {
                     pg[i][j] = w[i][j] * dpdu[i][j];
                 }
@@ -492,10 +622,10 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
                 }
                 klSum += k[i][j];
                 ratioSum += rho[i][j];
-                if (rho[i][j] < lo && a[i] < 0) {
+                if (other == null && rho[i][j] < lo && a[i] < 0) {
                     low++;
                 }
-                if (rho[i][j] > hi && a[i] > 0) {
+                if (other == null && rho[i][j] > hi && a[i] > 0) {
                     high++;
                 }
                 if (dual[i][j]) {
@@ -505,8 +635,18 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
         }
         double meanKl = active > 0 ? klSum / active : 0;
         double meanRatio = active > 0 ? ratioSum / active : 0;
+        if (other != null) {
+            low = other.low;
+            high = other.high;
+        }
         double lowFrac = active > 0 ? low / active : 0;
         double highFrac = active > 0 ? high / active : 0;
+        int selectedCount = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < t; j++) {
+                selectedCount += other != null && other.selected[i][j] ? 1 : 0;
+            }
+        }
         double dualFrac = active > 0 ? dualCount / active : 0;
         double rewardMean = 0;
         for (double r : rewards) {
@@ -515,8 +655,377 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
         rewardMean /= n;
         ObjectiveMetrics metrics = new ObjectiveMetrics(loss, policyLoss, klLoss, meanKl, meanRatio, lowFrac,
                 highFrac, lowFrac + highFrac, dualFrac, rewardMean, sampleStd(rewards, 0, n),
-                fractionOfZeroStdGroups(rewards, g), (long) active);
-        return new Result(loss, grad, a, metrics, rho, w, p, k, pg, dual);
+                fractionOfZeroStdGroups(rewards, g), (long) active, active > 0 ? selectedCount / active : 0);
+        return new Result(loss, grad, a, metrics, rho, w, p, k, pg, dual,
+                other != null ? other.selected : new boolean[n][t], corr.weight, corr.metrics, entropyGrad);
+    }
+
+    // ---------------------------------------------------------------------------------- 3. the other losses
+
+    /**
+     * The policy part of a loss other than CLIPPED.
+     *
+     * @param p        {@code [N][T]} token surrogates p (0 where masked)
+     * @param grad     {@code [N][T]} ∂(Σ w p)/∂logpNew (0 where masked)
+     * @param low      tokens counted in {@code clip_ratio/low_mean}
+     * @param high     tokens counted in {@code clip_ratio/high_mean}
+     * @param selected {@code [N][T]} KL-Cov's or Clip-Cov's covariance selection
+     */
+    private record Other(double[][] p, double[][] grad, int low, int high, boolean[][] selected) {
+    }
+
+    /**
+     * Section 3, "Other losses", written loop by loop from the formulas: u the raw log-ratio (0 without logpOld),
+     * ρ the ratio of section 2 (already clamped), ℓ = logpNew.
+     */
+    private static Other otherLoss(GrpoConfig c, double[] a, double[][] logpNew, double[][] logpOld,
+                                   double[][] mask, double[] len, double[][] rho, double[][] w) {
+        int n = logpNew.length;
+        int t = logpNew[0].length;
+        PolicyLossParameters q = c.policyLossParameters();
+        double[][] p = new double[n][t];
+        double[][] grad = new double[n][t];
+        boolean[][] selected = new boolean[n][t];
+        int low = 0;
+        int high = 0;
+        double[][] u = new double[n][t];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < t; j++) {
+                u[i][j] = logpOld == null ? 0 : logpNew[i][j] - logpOld[i][j];
+            }
+        }
+        boolean sequence = c.importanceLevel() == ImportanceLevel.SEQUENCE;
+        switch (c.policyLoss()) {
+            case CISPO -> {
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < t; j++) {
+                        if (mask[i][j] == 1) {
+                            double weight = Math.min(rho[i][j], q.cispoEpsilonMax());   // a constant
+                            p[i][j] = -weight * a[i] * logpNew[i][j];
+                            grad[i][j] = w[i][j] * -weight * a[i];
+                            high += rho[i][j] > q.cispoEpsilonMax() && a[i] > 0 ? 1 : 0;
+                        }
+                    }
+                }
+            }
+            case SAPO -> {
+                for (int i = 0; i < n; i++) {
+                    double tau = a[i] > 0 ? q.sapoTemperaturePositive() : q.sapoTemperatureNegative();
+                    double[] dpdu = new double[t];
+                    double rowSum = 0;
+                    for (int j = 0; j < t; j++) {
+                        if (mask[i][j] == 1) {
+                            double sigma = 1 / (1 + Math.exp(-tau * (rho[i][j] - 1)));
+                            double complement = 1 / (1 + Math.exp(tau * (rho[i][j] - 1)));   // 1 − σ, exactly
+                            p[i][j] = -4 / tau * sigma * a[i];
+                            // d/du of (4/τ) σ(τ(e^u − 1)) = (4/τ) σ(1 − σ) τ e^u
+                            dpdu[j] = -a[i] * 4 * sigma * complement * rho[i][j];
+                            rowSum += w[i][j] * dpdu[j];
+                        }
+                    }
+                    for (int j = 0; j < t; j++) {
+                        if (mask[i][j] == 1) {
+                            double slope = clampSlope(sequence ? sequenceMean(u[i], mask[i], len[i]) : u[i][j]);
+                            grad[i][j] = sequence ? slope * rowSum / Math.max(1, len[i])
+                                    : slope * w[i][j] * dpdu[j];
+                        }
+                    }
+                }
+            }
+            case GMPO -> {
+                double eh = c.epsilonHigh();
+                double el = c.epsilonLow();
+                for (int i = 0; i < n; i++) {
+                    double sum = 0;
+                    double rowWeight = 0;
+                    for (int j = 0; j < t; j++) {
+                        if (mask[i][j] == 1) {
+                            double clamped = Math.max(-el, Math.min(eh, u[i][j]));
+                            double s = Math.signum(a[i]);
+                            sum += s * Math.min(s * u[i][j], s * clamped);
+                            rowWeight += w[i][j];
+                            high += a[i] > 0 && u[i][j] > eh ? 1 : 0;
+                            low += a[i] < 0 && u[i][j] < -el ? 1 : 0;
+                        }
+                    }
+                    double mean = sum / Math.max(1, len[i]);
+                    double geometric = Math.exp(Math.max(-LOG_RATIO_BOUND, Math.min(LOG_RATIO_BOUND, mean)));
+                    for (int j = 0; j < t; j++) {
+                        if (mask[i][j] == 1) {
+                            p[i][j] = -a[i] * geometric;
+                            boolean passes = a[i] > 0 ? u[i][j] <= eh : a[i] < 0 && u[i][j] >= -el;
+                            double dMean = passes ? 1.0 / Math.max(1, len[i]) : 0;   // ∂mean/∂ℓ_ij
+                            grad[i][j] = rowWeight * -a[i] * geometric * clampSlope(mean) * dMean;
+                        }
+                    }
+                }
+            }
+            case GPG -> {
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < t; j++) {
+                        if (mask[i][j] == 1) {
+                            p[i][j] = -a[i] * logpNew[i][j];
+                            grad[i][j] = -a[i] * w[i][j];
+                        }
+                    }
+                }
+            }
+            case VESPO -> {
+                for (int i = 0; i < n; i++) {
+                    double logW = 0;
+                    for (int j = 0; j < t; j++) {
+                        if (mask[i][j] == 1) {
+                            logW += Math.max(-LOG_RATIO_BOUND, Math.min(LOG_RATIO_BOUND, u[i][j]));
+                        }
+                    }
+                    logW = Math.max(Math.log(1e-8), Math.min(20, logW));
+                    boolean nonNegative = a[i] >= 0;
+                    double k = nonNegative ? q.vespoKPositive() : q.vespoKNegative();
+                    double lambda = Math.max(1e-4, nonNegative ? q.vespoLambdaPositive() : q.vespoLambdaNegative());
+                    double phi = Math.exp(lambda) * Math.exp(k * logW) * Math.exp(-lambda * Math.exp(logW));
+                    for (int j = 0; j < t; j++) {
+                        if (mask[i][j] == 1) {
+                            p[i][j] = -phi * a[i] * logpNew[i][j];
+                            grad[i][j] = -phi * a[i] * w[i][j];
+                        }
+                    }
+                }
+            }
+            case KL_COV, CLIP_COV -> {
+                boolean kl = c.policyLoss() == PolicyLoss.KL_COV;
+                double lo = 1 - c.epsilonLow();
+                double hi = 1 + c.epsilonHigh();
+                double count = 0;
+                double advSum = 0;
+                for (int i = 0; i < n; i++) {
+                    count += len[i];
+                    advSum += len[i] * a[i];
+                }
+                double denominator = kl ? count : count + 1e-8;
+                double logpMean = 0;
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < t; j++) {
+                        logpMean += mask[i][j] == 1 ? logpNew[i][j] / denominator : 0;
+                    }
+                }
+                double advMean = advSum / denominator;
+                double[][] cov = new double[n][t];
+                boolean[][] candidate = new boolean[n][t];
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < t; j++) {
+                        if (mask[i][j] == 0) {
+                            continue;
+                        }
+                        cov[i][j] = (a[i] - advMean) * (logpNew[i][j] - logpMean);
+                        double r = rho[i][j];
+                        boolean clippedByOrigin = -a[i] * Math.min(Math.max(r, lo), hi) > -a[i] * r;
+                        candidate[i][j] = kl || (!clippedByOrigin && cov[i][j] > q.clipCovLower()
+                                && cov[i][j] < q.clipCovUpper());
+                    }
+                }
+                int quota = Math.max(1, (int) Math.floor(count * (kl ? q.klCovRatio() : q.clipCovRatio())));
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < t; j++) {
+                        if (!candidate[i][j]) {
+                            continue;
+                        }
+                        int better = 0;                                  // candidates ranked before (i, j)
+                        for (int x = 0; x < n; x++) {
+                            for (int y = 0; y < t; y++) {
+                                if (candidate[x][y] && (cov[x][y] > cov[i][j]
+                                        || (cov[x][y] == cov[i][j] && x * t + y < i * t + j))) {
+                                    better++;
+                                }
+                            }
+                        }
+                        selected[i][j] = better < quota;
+                    }
+                }
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < t; j++) {
+                        if (mask[i][j] == 0) {
+                            continue;
+                        }
+                        double r = rho[i][j];
+                        double uc = Math.max(-LOG_RATIO_BOUND, Math.min(LOG_RATIO_BOUND, u[i][j]));
+                        double slope = clampSlope(u[i][j]);
+                        if (kl) {
+                            double penalty = selected[i][j] ? q.klCovCoefficient() : 0;
+                            p[i][j] = -a[i] * r + penalty * Math.abs(uc);
+                            grad[i][j] = w[i][j] * slope * (-a[i] * r + penalty * Math.signum(uc));
+                        } else {
+                            double clipped = Math.min(Math.max(r, lo), hi);
+                            low += r < lo && a[i] < 0 ? 1 : 0;
+                            high += r > hi && a[i] > 0 ? 1 : 0;
+                            if (!selected[i][j]) {
+                                p[i][j] = Math.max(-r * a[i], -clipped * a[i]);
+                                grad[i][j] = r * a[i] <= clipped * a[i] ? w[i][j] * slope * -r * a[i] : 0;
+                            }
+                        }
+                    }
+                }
+            }
+            default -> throw new AssertionError(c.policyLoss());
+        }
+        return new Other(p, grad, low, high, selected);
+    }
+
+    /* The clamp's derivative: 1 inside [−20, 20] (bounds included), 0 outside. */
+    private static double clampSlope(double x) {
+        return Math.abs(x) <= LOG_RATIO_BOUND ? 1 : 0;
+    }
+
+    /* Σ_t m u / max(1, L). */
+    private static double sequenceMean(double[] u, double[] mask, double len) {
+        double s = 0;
+        for (int j = 0; j < u.length; j++) {
+            s += mask[j] * u[j];
+        }
+        return s / Math.max(1, len);
+    }
+
+    // ------------------------------------------------------------------------------------ 3b. corrections
+
+    /** The correction weight of every token and the corrections' metrics. */
+    private record Corrections(double[][] weight, CorrectionMetrics metrics) {
+    }
+
+    private static Corrections corrections(double[] a, double[][] logpNew, double[][] logpOld,
+                                           double[][] logpSampling, double[][] entropies, double[][] mask,
+                                           double[] len, GrpoConfig c) {
+        int n = logpNew.length;
+        int t = logpNew[0].length;
+        RolloutCorrection rc = c.rolloutCorrection();
+        double[][] old = logpOld == null ? logpNew : logpOld;
+        double[][] cw = new double[n][t];
+        for (double[] row : cw) {
+            Arrays.fill(row, 1);
+        }
+        double active = 0;
+        int nonEmpty = 0;
+        for (int i = 0; i < n; i++) {
+            active += len[i];
+            nonEmpty += len[i] > 0 ? 1 : 0;
+        }
+        boolean sampled = logpSampling != null && (rc.mode() != CorrectionMode.OFF || rc.offPolicyMaskEnabled());
+        double[] ratioStats = {0, 0, 0};
+        double diffMean = 0;
+        double diffMax = 0;
+        if (sampled) {
+            // |logp_old − logp_sampling| over active tokens (saturated at Double.MAX_VALUE)
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < t; j++) {
+                    if (mask[i][j] == 1) {
+                        double d = Math.min(Double.MAX_VALUE, Math.abs(old[i][j] - logpSampling[i][j]));
+                        sum += d / active;
+                        diffMax = Math.max(diffMax, d);
+                    }
+                }
+            }
+            diffMean = sum;
+            if (rc.mode() != CorrectionMode.OFF) {
+                List<Double> weights = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    if (rc.level() == CorrectionLevel.TOKEN) {
+                        for (int j = 0; j < t; j++) {
+                            if (mask[i][j] == 1) {
+                                double w = bounded(rc, Math.exp(clampLog(old[i][j] - logpSampling[i][j])));
+                                cw[i][j] = w;
+                                weights.add(w);
+                            }
+                        }
+                    } else if (len[i] > 0) {
+                        double u = maskedSum(old[i], logpSampling[i], mask[i], len[i]);
+                        double q = Math.exp(clampLog(rc.level() == CorrectionLevel.SEQUENCE ? u : u / len[i]));
+                        double w = bounded(rc, q);
+                        Arrays.fill(cw[i], w);
+                        weights.add(w);
+                    }
+                }
+                if (!weights.isEmpty()) {
+                    ratioStats[0] = weights.stream().mapToDouble(Double::doubleValue).min().getAsDouble();
+                    ratioStats[1] = weights.stream().mapToDouble(Double::doubleValue).sum() / weights.size();
+                    ratioStats[2] = weights.stream().mapToDouble(Double::doubleValue).max().getAsDouble();
+                }
+            }
+        }
+        // DeepSeek-V3.2 off-policy sequence mask, measured against the sampler (or the old policy without one)
+        double[][] behaviour = logpSampling != null ? logpSampling : logpOld;
+        double opsm = 0;
+        if (rc.offPolicyMaskEnabled() && behaviour != null) {
+            int masked = 0;
+            for (int i = 0; i < n; i++) {
+                if (len[i] > 0 && a[i] < 0
+                        && maskedSum(behaviour[i], logpNew[i], mask[i], len[i]) / len[i] > rc.offPolicyMaskThreshold()) {
+                    Arrays.fill(cw[i], 0);
+                    masked++;
+                }
+            }
+            opsm = nonEmpty > 0 ? (double) masked / nonEmpty : 0;
+        }
+        // entropy mask: keep active tokens with entropy ≥ the (1 − q) quantile (linear interpolation)
+        double entropyMasked = 0;
+        if (c.entropyControl().masksTokens() && active > 0) {
+            double[] h = new double[(int) active];
+            int k = 0;
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < t; j++) {
+                    if (mask[i][j] == 1) {
+                        h[k++] = entropies[i][j];
+                    }
+                }
+            }
+            Arrays.sort(h);
+            double pos = (1 - c.entropyControl().topEntropyQuantile()) * (h.length - 1);
+            int lo = (int) Math.floor(pos);
+            double frac = pos - lo;
+            double threshold = frac == 0 ? h[lo] : (1 - frac) * h[lo] + frac * h[Math.min(lo + 1, h.length - 1)];
+            int removed = 0;
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < t; j++) {
+                    if (mask[i][j] == 1 && entropies[i][j] < threshold) {
+                        cw[i][j] = 0;
+                        removed++;
+                    }
+                }
+            }
+            entropyMasked = removed / active;
+        }
+        return new Corrections(cw, new CorrectionMetrics(sampled, ratioStats[0], ratioStats[1], ratioStats[2],
+                diffMean, diffMax, opsm, entropyMasked, 0));
+    }
+
+    private static double clampLog(double u) {
+        return Math.max(-LOG_RATIO_BOUND, Math.min(LOG_RATIO_BOUND, u));
+    }
+
+    private static double bounded(RolloutCorrection rc, double q) {
+        return switch (rc.mode()) {
+            case TRUNCATE -> Math.min(q, rc.upper());
+            case MASK -> rc.lower() <= q && q <= rc.upper() ? q : 0;
+            case OFF -> 1;
+        };
+    }
+
+    /** {@code Σ_j m_j (x_j − y_j)}, summed as the means {@code Σ x/L − Σ y/L} times L where the sum overflows. */
+    private static double maskedSum(double[] x, double[] y, double[] m, double len) {
+        double sum = 0;
+        for (int j = 0; j < x.length; j++) {
+            sum += m[j] == 1 ? x[j] - y[j] : 0;
+        }
+        if (Double.isFinite(sum)) {
+            return sum;
+        }
+        double mx = 0;
+        double my = 0;
+        for (int j = 0; j < x.length; j++) {
+            if (m[j] == 1) {
+                mx += x[j] / len;
+                my += y[j] / len;
+            }
+        }
+        return (mx - my) * len;
     }
 
     // ---------------------------------------------------------------------------------------------------- checks

@@ -11,9 +11,10 @@ import org.grpo4j.GrpoObjective;
  * Runs the laws that do not need a reference (finite differences, advantages, on-policy, masks, trust region, no
  * mutation) on {@link ReferenceGrpoObjective} itself, so that the oracle of {@link GrpoObjectiveContract} is
  * checked independently of the implementation it judges. On the pure {@code double[][]} API it also checks the
- * gradient against finite differences at every token.
+ * gradient against finite differences at every token. {@link PolicyLossLaws} checks the other policy losses
+ * of the reference the same way.
  */
-class ReferenceGrpoObjectiveProperties implements GrpoObjectiveLaws {
+class ReferenceGrpoObjectiveProperties implements GrpoObjectiveLaws, PolicyLossLaws {
 
     @Override
     public GrpoObjective objective() {
@@ -38,8 +39,10 @@ class ReferenceGrpoObjectiveProperties implements GrpoObjectiveLaws {
         }
         for (int i = 0; i < c.n(); i++) {
             for (int j = 0; j < c.t(); j++) {
+                boolean frozen = FiniteDifferences.isFrozen(c.config());
                 FiniteDifferences.Check check = FiniteDifferences.check(
-                        x -> ReferenceGrpoObjective.evaluate(c.rewards(), x, c.logpOld(), c.logpRef(), c.mask(),
+                        x -> ReferenceGrpoObjective.evaluate(c.rewards(), x,
+                                frozen ? movedWith(c.logpOld(), c.logpNew(), x) : c.logpOld(), c.logpRef(), c.mask(),
                                 c.config()).loss(),
                         c.logpNew(), i, j, ref.gradient()[i][j], scale,
                         FiniteDifferences.curvatureBound(ref, c, i, j));
@@ -51,5 +54,16 @@ class ReferenceGrpoObjectiveProperties implements GrpoObjectiveLaws {
         }
         Statistics.label("reference finite differences").coverage(
                 cov -> cov.check(FiniteDifferences.Outcome.AGREES).percentage(p -> p >= 95));
+    }
+
+    /* old + (x − base): logpOld moved with logpNew, holding CISPO's and VESPO's stop-gradient weights. */
+    private static double[][] movedWith(double[][] old, double[][] base, double[][] x) {
+        double[][] m = Matrices.deepCopy(old);
+        for (int i = 0; i < m.length; i++) {
+            for (int j = 0; j < m[i].length; j++) {
+                m[i][j] += x[i][j] - base[i][j];
+            }
+        }
+        return m;
     }
 }

@@ -38,8 +38,19 @@ public final class ResultComparison {
         if (advantage == 0) {
             return false;
         }
-        return near(ratio, 1 - c.epsilonLow(), window) || near(ratio, 1 + c.epsilonHigh(), window)
-                || (c.dualClipEnabled() && advantage < 0 && near(ratio, c.dualClip(), window));
+        return switch (c.policyLoss()) {
+            case CLIPPED, CLIP_COV -> near(ratio, 1 - c.epsilonLow(), window)
+                    || near(ratio, 1 + c.epsilonHigh(), window)
+                    || (c.dualClipEnabled() && advantage < 0 && near(ratio, c.dualClip(), window));
+            // the CISPO weight min(ρ, ε_max) has a kink at ε_max (and its clip metric a jump)
+            case CISPO -> near(ratio, c.policyLossParameters().cispoEpsilonMax(), window);
+            // GMPO clips each token's log-ratio at ε_high (A > 0) or −ε_low (A < 0)
+            case GMPO -> advantage > 0 ? near(ratio, Math.exp(c.epsilonHigh()), window)
+                    : near(ratio, Math.exp(-c.epsilonLow()), window);
+            // |log ρ| has its kink at ρ = 1, on the tokens KL-Cov selects
+            case KL_COV -> near(ratio, 1, window);
+            case SAPO, GPG, VESPO -> false;
+        };
     }
 
     private static boolean near(double x, double bound, double window) {
@@ -183,16 +194,22 @@ public final class ResultComparison {
      * @return the scale, ≥ 0
      */
     public static double klIngredients(ObjectiveCase c, int i, int j) {
+        // (with the KL correction, times the token ratio that weights the estimator)
         if (c.logpRef() == null || c.mask()[i][j] == 0) {
             return 0;
         }
         double b = ReferenceGrpoObjective.LOG_RATIO_BOUND;
         double d = Math.max(-b, Math.min(b, c.logpRef()[i][j] - c.logpNew()[i][j]));
-        return switch (c.config().klEstimator()) {
+        double size = switch (c.config().klEstimator()) {
             case K1 -> Math.abs(d);
             case K2 -> d * d / 2;
             case K3 -> Math.abs(Math.expm1(d)) + Math.abs(d);
         };
+        if (c.config().rolloutCorrection().klCorrection() && c.logpOld() != null) {
+            // DeepSeek-V3.2's unbiased estimate multiplies the estimator by rho = pi_new / pi_old (clamped)
+            size *= Math.exp(Math.max(-b, Math.min(b, c.logpNew()[i][j] - c.logpOld()[i][j])));
+        }
+        return size;
     }
 
     private static void check(List<String> errors, Tolerance tol, String what, double actual, double expected,

@@ -108,7 +108,7 @@ public interface ReweightingContract {
     /** @return binary cases with outputs outside the support (often correct ones), any variant, up to 3 prompts */
     @Provide
     default Arbitrary<TabularCase> supportCases() {
-        return TheoryArbitraries.binaryCases(TheoryArbitraries.configs(ConfigVariant.all(), 5, 0.01, 1.0), 3,
+        return TheoryArbitraries.binaryCases(TheoryArbitraries.configs(ConfigVariant.classic(), 5, 0.01, 1.0), 3,
                 TheoryArbitraries.MAX_OUTPUTS, TheoryArbitraries.correctMasses(), false);
     }
 
@@ -139,7 +139,7 @@ public interface ReweightingContract {
     /** @return any variant, any rewards, start perturbed; BATCH_STD cases have one prompt (see the property) */
     @Provide
     default Arbitrary<TabularCase> expectedUpdateCases() {
-        return TheoryArbitraries.generalCases(TheoryArbitraries.configs(ConfigVariant.all(), 4, 0.01, 2.0), 2, 1, 5, true)
+        return TheoryArbitraries.generalCases(TheoryArbitraries.configs(ConfigVariant.classic(), 4, 0.01, 2.0), 2, 1, 5, true)
                 .map(c -> c.config().advantageScaling() == AdvantageScaling.BATCH_STD ? c.firstRows(1) : c);
     }
 
@@ -185,7 +185,7 @@ public interface ReweightingContract {
     /** @return β = 0 or k1, binary rewards with Q in [0.02, 0.98], start perturbed, BATCH_STD with one prompt */
     @Provide
     default Arbitrary<TabularCase> sharpeningCases() {
-        List<ConfigVariant> v = ConfigVariant.all().stream()
+        List<ConfigVariant> v = ConfigVariant.classic().stream()
                 .filter(x -> !x.positiveBeta() || x.kl() == KlEstimator.K1).toList();
         return TheoryArbitraries.binaryCases(TheoryArbitraries.configs(v, 4, 0.01, 2.0), 2, 5,
                         TheoryArbitraries.interiorCorrectMasses(), true)
@@ -256,7 +256,7 @@ public interface ReweightingContract {
     default void zeroBaseProbabilityStaysZeroForEveryVariant(@ForAll("supportCases") TabularCase c,
                                                              @ForAll long seed) {
         ConfigNumbers numbers = ConfigNumbers.of(c.config());
-        List<ConfigVariant> variants = ConfigVariant.all();
+        List<ConfigVariant> variants = ConfigVariant.classic();
         SplittableRandom rng = new SplittableRandom(seed);
         for (ConfigVariant v : variants) {
             GrpoConfig config = v.config(numbers);
@@ -598,7 +598,7 @@ public interface ReweightingContract {
     // ------------------------------------------------------------------------------------------------- helpers
 
     private static List<ConfigVariant> variants(boolean positiveBeta, List<KlEstimator> estimators) {
-        return ConfigVariant.all().stream().filter(v -> v.positiveBeta() == positiveBeta && estimators.contains(v.kl()))
+        return ConfigVariant.classic().stream().filter(v -> v.positiveBeta() == positiveBeta && estimators.contains(v.kl()))
                 .toList();
     }
 

@@ -22,14 +22,14 @@ class TheoryArbitrariesProperties {
 
     @Provide
     Arbitrary<Tuple2<TabularCase, int[][]>> binaryCases() {
-        return TheoryArbitraries.binaryCases(TheoryArbitraries.configs(ConfigVariant.all(), 5, 0.01, 1.0), 3,
+        return TheoryArbitraries.binaryCases(TheoryArbitraries.configs(ConfigVariant.classic(), 5, 0.01, 1.0), 3,
                         TheoryArbitraries.MAX_OUTPUTS, TheoryArbitraries.correctMasses(), true)
                 .flatMap(c -> TheoryArbitraries.groups(c).map(g -> Tuple.of(c, g)));
     }
 
     @Provide
     Arbitrary<TabularCase> generalCases() {
-        return TheoryArbitraries.generalCases(TheoryArbitraries.configs(ConfigVariant.all(), 5, 0.01, 1.0), 3, 1,
+        return TheoryArbitraries.generalCases(TheoryArbitraries.configs(ConfigVariant.classic(), 5, 0.01, 1.0), 3, 1,
                 TheoryArbitraries.MAX_OUTPUTS, true);
     }
 

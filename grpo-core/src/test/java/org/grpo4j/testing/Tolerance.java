@@ -13,14 +13,16 @@ import org.nd4j.linalg.api.buffer.DataType;
  *
  * @param relative the relative bound
  * @param absolute the floor, as a fraction of the scale
+ * @param subnormal an absolute floor for results in the data type's subnormal range, where the precision is
+ *                  absolute (FLOAT: 16 × {@code Float.MIN_VALUE} ≈ 2.2e-44; DOUBLE: 1e-300)
  */
-public record Tolerance(double relative, double absolute) {
+public record Tolerance(double relative, double absolute, double subnormal) {
 
     /** FLOAT inputs: relative error ≤ 1e-4, floor 1e-5 of the scale. */
-    public static final Tolerance FLOAT = new Tolerance(1e-4, 1e-5);
+    public static final Tolerance FLOAT = new Tolerance(1e-4, 1e-5, 16 * Float.MIN_VALUE);
 
     /** DOUBLE inputs: relative error ≤ 1e-9, floor 1e-11 of the scale. */
-    public static final Tolerance DOUBLE = new Tolerance(1e-9, 1e-11);
+    public static final Tolerance DOUBLE = new Tolerance(1e-9, 1e-11, 1e-300);
 
     /**
      * The tolerance for a data type.
@@ -41,6 +43,6 @@ public record Tolerance(double relative, double absolute) {
      * @return {@code true} if {@code actual} is within the tolerance of {@code expected}
      */
     public boolean close(double actual, double expected, double scale) {
-        return Math.abs(actual - expected) <= relative * Math.abs(expected) + absolute * scale + 1e-300;
+        return Math.abs(actual - expected) <= relative * Math.abs(expected) + absolute * scale + subnormal;
     }
 }

@@ -53,7 +53,7 @@ class BinaryRewardBoundProperties {
 
     @Provide
     Arbitrary<GrpoConfig> klConfigs() {
-        List<ConfigVariant> v = ConfigVariant.all().stream()
+        List<ConfigVariant> v = ConfigVariant.classic().stream()
                 .filter(x -> x.positiveBeta() && x.kl() != KlEstimator.K1).toList();
         return TheoryArbitraries.configs(v, 8, 0.05, 2.0);
     }

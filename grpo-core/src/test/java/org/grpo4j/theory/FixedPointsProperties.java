@@ -54,14 +54,14 @@ class FixedPointsProperties {
 
     @Provide
     Arbitrary<GrpoConfig> klConfigs() {
-        List<ConfigVariant> v = ConfigVariant.all().stream()
+        List<ConfigVariant> v = ConfigVariant.classic().stream()
                 .filter(x -> x.positiveBeta() && x.kl() != KlEstimator.K1).toList();
         return TheoryArbitraries.configs(v, 5, 0.05, 2.0);
     }
 
     @Provide
     Arbitrary<GrpoConfig> unscaledConfigs() {
-        List<ConfigVariant> v = ConfigVariant.all().stream().filter(x -> x.scaling() == AdvantageScaling.NONE).toList();
+        List<ConfigVariant> v = ConfigVariant.classic().stream().filter(x -> x.scaling() == AdvantageScaling.NONE).toList();
         return TheoryArbitraries.configs(v, 8, 0.05, 2.0);
     }
 

@@ -38,8 +38,8 @@ class FixedPointsTest {
     private static List<GrpoConfig> allVariants(double beta) {
         List<GrpoConfig> out = new ArrayList<>();
         for (KlEstimator e : KlEstimator.values()) {
-            for (AdvantageScaling s : AdvantageScaling.values()) {
-                for (AdvantageBaseline b : AdvantageBaseline.values()) {
+            for (AdvantageScaling s : org.grpo4j.testing.ConfigVariant.SCALINGS) {
+                for (AdvantageBaseline b : org.grpo4j.testing.ConfigVariant.BASELINES) {
                     out.add(config(e, s, b, beta));
                 }
             }

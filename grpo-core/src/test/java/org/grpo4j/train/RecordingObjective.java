@@ -18,7 +18,7 @@ final class RecordingObjective implements GrpoObjective {
      * null when the trainer passed none.
      */
     record Call(double[][] logpNew, double[][] logpOld, double[][] logpRef, double[][] mask, double[] advantages,
-                double[][] gradient, ObjectiveMetrics metrics) {
+                double[][] gradient, ObjectiveMetrics metrics, double[] rewards) {
     }
 
     private final GrpoObjective inner = Nd4jGrpoObjective.create();
@@ -30,7 +30,7 @@ final class RecordingObjective implements GrpoObjective {
         ObjectiveResult r = inner.evaluate(input, config);
         calls.add(new Call(matrix(input.logpNew()), matrix(input.logpOld()), matrix(input.logpRef()),
                 matrix(input.mask()), input.advantages() == null ? null : input.advantages().toDoubleVector(),
-                matrix(r.gradient()), r.metrics()));
+                matrix(r.gradient()), r.metrics(), input.rewards().toDoubleVector()));
         return r;
     }
 

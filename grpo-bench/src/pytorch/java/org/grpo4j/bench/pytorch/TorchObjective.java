@@ -67,7 +67,7 @@ public final class TorchObjective {
             case GROUP_STD -> centred.div(centred.square().sum(new int[] {1}, true).div((float) (g - 1)).sqrt()
                     .add((float) c.advantageEpsilon()));
             case NONE -> centred;
-            case BATCH_STD -> throw new AssertionError(c);
+            case BATCH_STD, BATCH_WHITEN -> throw new AssertionError(c);
         };
         return a.reshape(n, 1);
     }
@@ -105,6 +105,7 @@ public final class TorchObjective {
             }
             case TOKEN_MEAN -> perToken.sum().div(mask.sum());
             case CONSTANT_NORMALIZER -> perToken.sum().div((float) ((double) n * c.maxCompletionLength()));
+            case SEQUENCE_MEAN_TOKEN_SUM -> throw new AssertionError(c);   // refused by check
         };
         return loss;
     }
@@ -118,7 +119,13 @@ public final class TorchObjective {
     static void check(GrpoConfig c) {
         if (c.dualClipEnabled() || c.klEstimator() != org.grpo4j.KlEstimator.K3
                 || c.advantageBaseline() != AdvantageBaseline.GROUP_MEAN
-                || c.advantageScaling() == org.grpo4j.AdvantageScaling.BATCH_STD) {
+                || c.advantageScaling() == org.grpo4j.AdvantageScaling.BATCH_STD
+                || c.policyLoss() != org.grpo4j.PolicyLoss.CLIPPED
+                || c.fullyMaskedRows() != org.grpo4j.FullyMaskedRows.EXCLUDED
+                || c.lossAggregation() == org.grpo4j.LossAggregation.SEQUENCE_MEAN_TOKEN_SUM
+                || c.advantageScaling() == org.grpo4j.AdvantageScaling.BATCH_WHITEN
+                || c.advantageStd() != org.grpo4j.StdEstimator.SAMPLE
+                || c.rewardAggregation() != org.grpo4j.RewardAggregation.SUM_THEN_NORMALIZE) {
             throw new IllegalArgumentException("the PyTorch peer covers the GRPO, GSPO, DAPO and Dr. GRPO presets, "
                     + "not " + c);
         }

@@ -57,6 +57,7 @@ final class ProcessTree {
             }
         }
         long end = System.nanoTime() + 2_000_000_000L;
+        todo.add(0, root);                                                     // the root too, not only its tree
         for (ProcessHandle h : todo) {
             while (running(h) && System.nanoTime() < end) {
                 try {

@@ -20,12 +20,15 @@ import org.grpo4j.Checks;
  * finished cell is saved atomically as {@code cells/<id>.json}; a later run into the same folder with the same plan
  * loads those and runs only the missing cells, so an interrupted sweep resumes without redoing finished work. Per-run
  * GRPO metrics go to {@code runs/<cell>/<arm>-beta<β>.jsonl}. A folder holding a different plan is refused unless
- * the run is {@code fresh}, which clears it first.
+ * the run is {@code fresh}, which clears it first. The cells run on a local thread pool, or on a
+ * {@link CellExecutor} given to the constructor (saved the same way as each is handed back).
  */
 public final class StudyRunner {
     private final StudyPlan plan;
     private final StudyEnvironment environment;
     private final Path out;
+    /** Runs the missing cells; null for the local thread pool. */
+    private final CellExecutor executor;
 
     /**
      * @param plan        the sweep
@@ -37,6 +40,24 @@ public final class StudyRunner {
         this.plan = Checks.notNull("plan", plan);
         this.environment = Checks.notNull("environment", environment);
         this.out = Checks.notNull("out", out);
+        this.executor = null;
+    }
+
+    /**
+     * A runner whose cells run on a given executor (a Spark cluster, say) instead of the local thread pool; the
+     * progress bar then advances a cell at a time.
+     *
+     * @param plan        the sweep
+     * @param environment builds each cell's data
+     * @param out         the output folder
+     * @param executor    runs the missing cells
+     * @throws IllegalArgumentException if an argument is null
+     */
+    public StudyRunner(StudyPlan plan, StudyEnvironment environment, Path out, CellExecutor executor) {
+        this.plan = Checks.notNull("plan", plan);
+        this.environment = Checks.notNull("environment", environment);
+        this.out = Checks.notNull("out", out);
+        this.executor = Checks.notNull("executor", executor);
     }
 
     /**
@@ -80,6 +101,26 @@ public final class StudyRunner {
             progress.println("resuming: " + results.size() + " of " + cells.size() + " cells already done in " + out);
         }
         SweepProgress bar = new SweepProgress(progress, interactive, SweepProgress.unitsPerCell(plan) * todo.size());
+        if (executor != null) {
+            try {
+                executor.run(plan, environment, List.copyOf(todo), runsDir, r -> {
+                    synchronized (results) {
+                        StudyJson.write(cellsDir.resolve(r.key().id() + ".json"), r);
+                        results.add(r);
+                        bar.advance(SweepProgress.unitsPerCell(plan), r.key().id() + " done");
+                    }
+                });
+            } finally {
+                bar.finish();
+            }
+            for (CellKey key : todo) {
+                if (results.stream().noneMatch(r -> r.key().equals(key))) {
+                    throw new IllegalStateException("the executor returned no result for cell " + key.id());
+                }
+            }
+            results.sort(Comparator.comparingInt(r -> cells.indexOf(r.key())));
+            return results;
+        }
         CellRunner runner = new CellRunner(plan, environment, runsDir, bar);
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(plan.threads(), Math.max(1, todo.size())),
                 r -> {

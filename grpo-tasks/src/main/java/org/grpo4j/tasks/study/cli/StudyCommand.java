@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.grpo4j.tasks.alchemy.AlchemyStudies;
+import org.grpo4j.tasks.study.CellExecutor;
 import org.grpo4j.tasks.study.CellResult;
 import org.grpo4j.tasks.study.DatasetSizes;
 import org.grpo4j.tasks.study.StudyAxis;
@@ -106,14 +107,21 @@ public final class StudyCommand implements Callable<Integer> {
 
     private final PrintStream stdout;
     private final PrintStream stderr;
+    /** Runs the cells; null for the local thread pool. */
+    private final CellExecutor executor;
 
     /**
      * @param stdout receives the table and the claims
      * @param stderr receives the progress bar
      */
     public StudyCommand(PrintStream stdout, PrintStream stderr) {
+        this(stdout, stderr, null);
+    }
+
+    private StudyCommand(PrintStream stdout, PrintStream stderr, CellExecutor executor) {
         this.stdout = stdout;
         this.stderr = stderr;
+        this.executor = executor;
     }
 
     /**
@@ -136,7 +144,26 @@ public final class StudyCommand implements Callable<Integer> {
      *     names the option and the value)
      */
     public static int execute(PrintStream stdout, PrintStream stderr, String... args) {
-        CommandLine cli = new CommandLine(new StudyCommand(stdout, stderr));
+        return run(new StudyCommand(stdout, stderr), stdout, stderr, args);
+    }
+
+    /**
+     * Parses and runs with the cells on a given executor (grpo-spark's sweep command passes a Spark one).
+     *
+     * @param stdout   table and claims
+     * @param stderr   progress and errors
+     * @param executor runs the missing cells
+     * @param args     the options
+     * @return the exit status, as {@link #execute(PrintStream, PrintStream, String...)}
+     * @throws IllegalArgumentException if {@code executor} is null
+     */
+    public static int execute(PrintStream stdout, PrintStream stderr, CellExecutor executor, String... args) {
+        return run(new StudyCommand(stdout, stderr, org.grpo4j.Checks.notNull("executor", executor)), stdout, stderr,
+                args);
+    }
+
+    private static int run(StudyCommand command, PrintStream stdout, PrintStream stderr, String... args) {
+        CommandLine cli = new CommandLine(command);
         cli.setOut(new java.io.PrintWriter(stdout, true));
         cli.setErr(new java.io.PrintWriter(stderr, true));
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
@@ -192,8 +219,9 @@ public final class StudyCommand implements Callable<Integer> {
         stderr.printf(Locale.ROOT, "grpo4j-study: %s mode, %d cells, output in %s%n",
                 mode.name().toLowerCase(Locale.ROOT), plan.cells().size(), folder.toAbsolutePath());
         long t0 = System.nanoTime();
-        List<CellResult> cells = new StudyRunner(plan, new AlchemyStudies(), folder)
-                .run(fresh, stderr, System.console() != null);
+        StudyRunner runner = executor == null ? new StudyRunner(plan, new AlchemyStudies(), folder)
+                : new StudyRunner(plan, new AlchemyStudies(), folder, executor);
+        List<CellResult> cells = runner.run(fresh, stderr, System.console() != null);
         double wall = (System.nanoTime() - t0) / 1e9;
         StudyReport report = StudyReport.of(plan, cells);
         report.write(folder, wall);

@@ -1,0 +1,2 @@
+/** Tests of the benchmark's helper code. */
+package org.grpo4j.spark.bench;
