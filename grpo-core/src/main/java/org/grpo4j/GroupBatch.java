@@ -78,15 +78,31 @@ public record GroupBatch(List<Prompt> prompts, int groupSize, List<Completion> c
         return prompts.get(i / groupSize);
     }
 
+    /** @return the prompt of every sequence, {@code B*G} entries in sequence order (each prompt G times) */
+    public List<Prompt> promptPerSequence() {
+        List<Prompt> out = new ArrayList<>(size());
+        for (int i = 0; i < size(); i++) {
+            out.add(promptOf(i));
+        }
+        return out;
+    }
+
+    /** @return the completions' token ids, in sequence order */
+    public List<int[]> completionTokens() {
+        List<int[]> out = new ArrayList<>(size());
+        for (Completion c : completions) {
+            out.add(c.tokens());
+        }
+        return out;
+    }
+
     /** @return the sequences as a policy scores them */
     public SequenceBatch sequences() {
         List<int[]> ps = new ArrayList<>(size());
-        List<int[]> cs = new ArrayList<>(size());
-        for (int i = 0; i < size(); i++) {
-            ps.add(promptOf(i).tokens());
-            cs.add(completions.get(i).tokens());
+        for (Prompt p : promptPerSequence()) {
+            ps.add(p.tokens());
         }
-        return new SequenceBatch(ps, cs);
+        return new SequenceBatch(ps, completionTokens());
     }
 
     /**

@@ -3,7 +3,6 @@ package org.grpo4j.sampling;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
-import org.grpo4j.Checks;
 import org.grpo4j.Completion;
 import org.grpo4j.GroupBatch;
 import org.grpo4j.GroupSampler;
@@ -24,14 +23,7 @@ public final class IndependentGroupSampler implements GroupSampler {
     @Override
     public GroupBatch sample(Policy policy, List<Prompt> prompts, int groupSize, SamplingConfig sampling,
                              RandomGenerator rng) {
-        Checks.notNull("policy", policy);
-        Checks.notNull("prompts", prompts);
-        Checks.atLeast("groupSize", groupSize, 2);
-        Checks.notNull("sampling", sampling);
-        Checks.notNull("rng", rng);
-        if (prompts.isEmpty()) {
-            throw new IllegalArgumentException("prompts must not be empty");
-        }
+        SamplerArguments.check(policy, prompts, groupSize, sampling, rng);
         List<int[]> repeated = new ArrayList<>(prompts.size() * groupSize);
         for (Prompt p : prompts) {
             int[] tokens = p.tokens();

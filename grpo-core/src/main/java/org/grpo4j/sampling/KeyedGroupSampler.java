@@ -41,11 +41,7 @@ public final class KeyedGroupSampler implements GroupSampler {
     @Override
     public GroupBatch sample(Policy policy, List<Prompt> prompts, int groupSize, SamplingConfig sampling,
                              RandomGenerator rng) {
-        Checks.notNull("prompts", prompts);
-        Checks.notNull("rng", rng);
-        if (prompts.isEmpty()) {
-            throw new IllegalArgumentException("prompts must not be empty");
-        }
+        SamplerArguments.check(policy, prompts, groupSize, sampling, rng);
         long stepKey = stepKey(rng);
         List<Completion> completions = new ArrayList<>(prompts.size() * groupSize);
         for (int i = 0; i < prompts.size(); i++) {

@@ -43,13 +43,6 @@ record CheckpointContent(int step, List<INDArray> policy, List<INDArray> referen
 
     /** The config fields a resumed run may change: where and how often it checkpoints, and where it stops. */
     static final List<String> RESUMABLE_CHANGES = List.of("steps", "checkpointEvery", "checkpointDir");
-    /**
-     * Config fields added after checkpoints were first written, with the value a checkpoint that lacks them was
-     * trained with (their default, which reproduces the earlier behaviour exactly).
-     */
-    static final Map<String, String> ADDED_FIELDS = Map.of(
-            "grpo.advantageStd", "SAMPLE",
-            "grpo.rewardAggregation", "SUM_THEN_NORMALIZE");
 
     /**
      * Checks a checkpoint against the trainer that is to restore it.
@@ -176,17 +169,16 @@ record CheckpointContent(int step, List<INDArray> policy, List<INDArray> referen
                     + "compared with this trainer's config (" + e.getMessage() + "), was '" + saved + "'", e);
         }
         Map<String, String> ours = configFields(config.toString());
-        // a field added to the config after the checkpoint was written is absent from it: equal when ours holds
-        // the default value (the checkpoint's run could not have set it otherwise)
-        Map<String, String> defaults = configFields(TrainerConfig.builder().build().toString());
+        // GrpoConfig writes the fields added since checkpoints first existed only when they differ from their
+        // defaults, so a field absent from one side is at its default there: a checkpoint written before a field
+        // existed restores exactly when this trainer keeps that default
         Set<String> names = new LinkedHashSet<>(ours.keySet());
         names.addAll(theirs.keySet());
         List<String> differences = new ArrayList<>();
         for (String name : names) {
-            String a = theirs.containsKey(name) ? theirs.get(name) : ADDED_FIELDS.get(name);
+            String a = theirs.get(name);
             String b = ours.get(name);
-            boolean addedSince = a == null && b != null && b.equals(defaults.get(name));
-            if (!RESUMABLE_CHANGES.contains(name) && !addedSince && !Objects.equals(a, b)) {
+            if (!RESUMABLE_CHANGES.contains(name) && !Objects.equals(a, b)) {
                 differences.add(name + " (checkpoint " + (a == null ? "absent" : a) + ", this trainer "
                         + (b == null ? "absent" : b) + ")");
             }

@@ -103,13 +103,7 @@ public final class VerifierRunner implements AutoCloseable {
      * @throws IllegalStateException if the runner is closed
      */
     public Rewards score(GroupBatch batch) {
-        List<Prompt> prompts = new ArrayList<>(batch.size());
-        List<int[]> completions = new ArrayList<>(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            prompts.add(batch.promptOf(i));
-            completions.add(batch.completions().get(i).tokens());
-        }
-        return score(prompts, completions);
+        return score(batch.promptPerSequence(), batch.completionTokens());
     }
 
     /**

@@ -60,7 +60,7 @@ class CheckpointAddedFieldsTest {
         GrpoConfig population = grpo.toBuilder().advantageStd(StdEstimator.POPULATION).build();
         try (GrpoTrainer t = new GrpoTrainer(config(population), policy(), GRADED, PROMPTS)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.restore(oldFile));
-            assertTrue(e.getMessage().contains("grpo.advantageStd (checkpoint SAMPLE, this trainer POPULATION)"),
+            assertTrue(e.getMessage().contains("grpo.advantageStd (checkpoint absent, this trainer POPULATION)"),
                     e.getMessage());
         }
     }

@@ -16,6 +16,7 @@ import org.grpo4j.Prompt;
 import org.grpo4j.Rewards;
 import org.grpo4j.SamplingConfig;
 import org.grpo4j.sampling.KeyedGroupSampler;
+import org.grpo4j.sampling.SamplerArguments;
 import org.grpo4j.verify.VerifierConfig;
 
 /**
@@ -104,13 +105,7 @@ public final class SparkGroupSampler implements GroupSampler {
     @Override
     public GroupBatch sample(Policy policy, List<Prompt> prompts, int groupSize, SamplingConfig sampling,
                              RandomGenerator rng) {
-        Checks.notNull("policy", policy);
-        Checks.notNull("prompts", prompts);
-        Checks.atLeast("groupSize", groupSize, 2);
-        Checks.notNull("sampling", sampling);
-        if (prompts.isEmpty()) {
-            throw new IllegalArgumentException("prompts must not be empty");
-        }
+        SamplerArguments.check(policy, prompts, groupSize, sampling, rng);
         long stepKey = KeyedGroupSampler.stepKey(rng);
         Broadcast<byte[]> weights = spark.broadcast(codec.encode(policy));
         List<Wire.Groups> parts;

@@ -57,13 +57,7 @@ public final class SparkVerifierRunner {
      */
     public Rewards score(GroupBatch batch) {
         Checks.notNull("batch", batch);
-        List<Prompt> prompts = new ArrayList<>(batch.size());
-        List<int[]> completions = new ArrayList<>(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            prompts.add(batch.promptOf(i));
-            completions.add(batch.completions().get(i).tokens());
-        }
-        return score(prompts, completions);
+        return score(batch.promptPerSequence(), batch.completionTokens());
     }
 
     /**

@@ -146,8 +146,19 @@ final class TorchDecoder {
         return tok.add(where).reshape(n, t, d);                                                 // [N, t, D]
     }
 
-    /** The blocks over {@code t} new positions, appending their keys and values to the cache. */
-    private static NDArray blocks(List<NDArray> p, TransformerConfig c, NDArray h, NDArray mask, NDArray[] cacheK,
+    /**
+     * The blocks over {@code t} new positions, appending their keys and values to the cache (empty caches: a
+     * whole sequence, as {@link TorchTransformer#takenLogProbs} runs it, recorded for autograd there).
+     *
+     * @param p      the parameters in grpo4j's order
+     * @param c      the model's configuration
+     * @param h      {@code [N, t, D]} the new positions' embeddings
+     * @param mask   additive mask over the keys, broadcast to {@code [N, H, t, T]}
+     * @param cacheK per layer {@code [N, H, T_prev, dh]} or null, replaced by the extended cache
+     * @param cacheV as {@code cacheK}
+     * @return {@code [N, t, D]} the residual stream after the last block
+     */
+    static NDArray blocks(List<NDArray> p, TransformerConfig c, NDArray h, NDArray mask, NDArray[] cacheK,
                                   NDArray[] cacheV) {
         long n = h.getShape().get(0);
         long t = h.getShape().get(1);

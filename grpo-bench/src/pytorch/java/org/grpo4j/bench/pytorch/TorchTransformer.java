@@ -2,7 +2,6 @@ package org.grpo4j.bench.pytorch;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -162,40 +161,20 @@ public final class TorchTransformer implements AutoCloseable {
         long n = x.getShape().get(0);
         long t = x.getShape().get(1);
         int d = c.modelWidth();
-        int heads = c.heads();
-        int dh = d / heads;
-        int k = 0;
-        NDArray tok = params.get(k++);
-        NDArray pos = params.get(k++);
+        NDArray tok = params.get(0);
+        NDArray pos = params.get(1);
         NDArray positions = pos.get(new NDIndex(":{}", t));
         positions.attach(x.getManager());
         NDArray h = rows(tok, x.flatten()).reshape(n, t, d).add(positions);                // [N, T, D]
         NDArray mask = causal.get(new NDIndex(":{}, :{}", t, t));
         mask.attach(x.getManager());
         Shape dShape = new Shape(d);
-        for (int layer = 0; layer < c.layers(); layer++) {
-            NDArray g1 = params.get(k++);
-            NDArray b1 = params.get(k++);
-            NDArray wqkv = params.get(k++);
-            NDArray wo = params.get(k++);
-            NDArray g2 = params.get(k++);
-            NDArray b2 = params.get(k++);
-            NDArray w1 = params.get(k++);
-            NDArray w2 = params.get(k++);
-            NDArray a = LayerNorm.layerNorm(h, dShape, g1, b1, 1e-5f).singletonOrThrow();
-            NDArray qkv = a.matMul(wqkv).reshape(n, t, 3, heads, dh).transpose(2, 0, 3, 1, 4); // [3, N, H, T, dh]
-            NDList parts = qkv.split(3, 0);
-            NDArray q = parts.get(0).squeeze(0);
-            NDArray kk = parts.get(1).squeeze(0);
-            NDArray v = parts.get(2).squeeze(0);
-            NDArray scores = q.matMul(kk.transpose(0, 1, 3, 2)).mul((float) (1.0 / Math.sqrt(dh))).add(mask);
-            NDArray ctx = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(n, t, d);
-            h = h.add(ctx.matMul(wo));
-            h = h.add(mlp(h, g2, b2, w1, w2));
-        }
-        NDArray gf = params.get(k++);
-        NDArray bf = params.get(k++);
-        NDArray head = params.get(k);
+        // the decoder's blocks with empty caches: the whole sequence at once, causally masked
+        h = TorchDecoder.blocks(params, c, h, mask, new NDArray[c.layers()], new NDArray[c.layers()]);
+        int k = params.size() - 3;
+        NDArray gf = params.get(k);
+        NDArray bf = params.get(k + 1);
+        NDArray head = params.get(k + 2);
         NDArray logp = LayerNorm.layerNorm(h, dShape, gf, bf, 1e-5f).singletonOrThrow().matMul(head)
                 .logSoftmax(-1);                                                            // [N, T, V]
         return logp.gather(y.expandDims(-1), -1).squeeze(-1);                            // [N, T]
