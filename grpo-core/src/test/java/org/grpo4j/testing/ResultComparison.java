@@ -212,6 +212,31 @@ public final class ResultComparison {
         return size;
     }
 
+    /**
+     * Compares a result with the reference of its case. KL-Cov and Clip-Cov rank tokens by
+     * (A − mean A)(ℓ − mean ℓ): where a batch's advantages sum to zero, that mean is a rounding residue whose sign
+     * (or a tie at the quota between equal products) can flip between two independent computations of the same
+     * advantages; for them, when the plain comparison disagrees, the law is checked given the objective's own
+     * advantages, which must still match the reference's within the tolerance.
+     *
+     * @param actual    the objective's result for {@code c}
+     * @param c         the case
+     * @param tolerance the comparison's tolerance
+     * @return the disagreements, empty when they agree
+     */
+    public static List<String> compareWithReference(ObjectiveResult actual, ObjectiveCase c, Tolerance tolerance) {
+        List<String> errors = compare(actual, c.reference(), c, tolerance);
+        org.grpo4j.PolicyLoss loss = c.config().policyLoss();
+        if (errors.isEmpty() || c.advantages() != null
+                || (loss != org.grpo4j.PolicyLoss.KL_COV && loss != org.grpo4j.PolicyLoss.CLIP_COV)) {
+            return errors;
+        }
+        List<String> out = new java.util.ArrayList<>(errors.stream().filter(e -> e.startsWith("advantages")).toList());
+        ObjectiveCase given = c.withAdvantages(Matrices.toVector(actual.advantages()));
+        out.addAll(compare(actual, given.reference(), given, tolerance));
+        return out;
+    }
+
     private static void check(List<String> errors, Tolerance tol, String what, double actual, double expected,
                               double scale) {
         if (!tol.close(actual, expected, scale)) {
