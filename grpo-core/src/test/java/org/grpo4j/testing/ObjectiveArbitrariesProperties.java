@@ -138,7 +138,7 @@ class ObjectiveArbitrariesProperties {
         });
         Statistics.label("aggregation").coverage(cov -> {
             for (org.grpo4j.LossAggregation v : org.grpo4j.LossAggregation.values()) {
-                cov.check(v).percentage(p -> p >= 10);
+                cov.check(v).percentage(p -> p >= 5);                    // four values since LUSPO; ~12% expected
             }
         });
         Statistics.label("policy loss").collect(c.policyLoss());
