@@ -120,6 +120,21 @@ public record StudyPlan(StudyMode mode, List<StudyAxis> axes, List<Double> oodFr
         };
     }
 
+    /**
+     * This plan run with another number of cells at once. Every cell trains on one core with its own seeded
+     * randomness, so the thread count changes how long a sweep takes, never its numbers: a sweep can be resumed
+     * with a different count.
+     *
+     * @param count cells run at once; ≥ 1
+     * @return the plan with {@code threads = count}
+     * @throws IllegalArgumentException if {@code count < 1}
+     */
+    public StudyPlan withThreads(int count) {
+        return new StudyPlan(mode, axes, oodFractions, seeds, lengthEncodings, sizes, layers, heads, width,
+                pretrainSteps, pretrainBatch, pretrainLearningRate, groupSize, promptsPerStep, grpoLearningRate,
+                shortSteps, longSteps, betas, idArm, evalSamples, gainThreshold, count);
+    }
+
     /** @return the arms every cell runs: OOD, then ID when {@link #idArm()} */
     public List<GrpoArm> arms() {
         return idArm ? List.of(GrpoArm.OOD, GrpoArm.ID) : List.of(GrpoArm.OOD);

@@ -67,7 +67,8 @@ public final class StudyRunner {
      * @param progress    where the progress bar goes (usually {@code System.err})
      * @param interactive redraw the bar in place (a console) rather than print a line every 5%
      * @return every cell's result, in the plan's order
-     * @throws IllegalStateException if the folder holds a different plan and {@code fresh} is false, or a cell
+     * @throws IllegalStateException if the folder holds a different plan (other than in its thread count) and
+     *                               {@code fresh} is false, or a cell
      *                               fails (naming it; finished cells stay saved)
      * @throws UncheckedIOException  if the folder cannot be written
      */
@@ -79,7 +80,8 @@ public final class StudyRunner {
         if (fresh) {
             deleteTree(cellsDir);
             deleteTree(runsDir);
-        } else if (Files.exists(planFile) && !StudyJson.read(planFile, StudyPlan.class).equals(plan)) {
+        } else if (Files.exists(planFile)
+                && !StudyJson.read(planFile, StudyPlan.class).withThreads(plan.threads()).equals(plan)) {
             throw new IllegalStateException(out + " holds the results of a different plan (" + planFile
                     + "); run with --fresh to replace them or choose another --out");
         }
