@@ -80,10 +80,8 @@ public final class StudyRunner {
         if (fresh) {
             deleteTree(cellsDir);
             deleteTree(runsDir);
-        } else if (Files.exists(planFile)
-                && !StudyJson.read(planFile, StudyPlan.class).withThreads(plan.threads()).equals(plan)) {
-            throw new IllegalStateException(out + " holds the results of a different plan (" + planFile
-                    + "); run with --fresh to replace them or choose another --out");
+        } else {
+            checkSamePlan(planFile);
         }
         StudyJson.write(planFile, plan);
 
@@ -156,6 +154,34 @@ public final class StudyRunner {
         }
         results.sort(Comparator.comparingInt(r -> cells.indexOf(r.key())));
         return results;
+    }
+
+    /**
+     * The results already saved in the folder, without running anything: what a report of an unfinished sweep is
+     * written from.
+     *
+     * @return the saved cells of this plan, in the plan's order; empty if none
+     * @throws IllegalStateException if the folder holds a different plan (other than in its thread count)
+     * @throws UncheckedIOException  if a saved result cannot be read
+     */
+    public List<CellResult> finished() {
+        checkSamePlan(out.resolve("plan.json"));
+        List<CellResult> results = new ArrayList<>();
+        for (CellKey key : plan.cells()) {
+            Path file = out.resolve("cells").resolve(key.id() + ".json");
+            if (Files.exists(file)) {
+                results.add(StudyJson.read(file, CellResult.class));
+            }
+        }
+        return results;
+    }
+
+    private void checkSamePlan(Path planFile) {
+        if (Files.exists(planFile)
+                && !StudyJson.read(planFile, StudyPlan.class).withThreads(plan.threads()).equals(plan)) {
+            throw new IllegalStateException(out + " holds the results of a different plan (" + planFile
+                    + "); run with --fresh to replace them or choose another --out");
+        }
     }
 
     private static void deleteTree(Path dir) {

@@ -43,6 +43,10 @@ public final class StudyCommand implements Callable<Integer> {
     @Option(names = "--fresh", description = "delete earlier results in the output folder instead of resuming")
     boolean fresh;
 
+    @Option(names = "--report-only", description = "write the report of the cells already finished in the output "
+            + "folder (of the same plan) and run none")
+    boolean reportOnly;
+
     @Option(names = "--axes", split = ",", description = "studies to run: depth, length, token-representation, "
             + "composition (default: all)", converter = AxisConverter.class)
     List<StudyAxis> axes;
@@ -167,7 +171,7 @@ public final class StudyCommand implements Callable<Integer> {
         cli.setOut(new java.io.PrintWriter(stdout, true));
         cli.setErr(new java.io.PrintWriter(stderr, true));
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
-            stderr.println("grpo4j-study: " + e.getMessage());
+            stderr.println("grpo4j-study: " + (e.getMessage() != null ? e.getMessage() : e));  // never "null"
             return 1;
         });
         cli.setParameterExceptionHandler((e, argv) -> {
@@ -221,7 +225,16 @@ public final class StudyCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         StudyRunner runner = executor == null ? new StudyRunner(plan, new AlchemyStudies(), folder)
                 : new StudyRunner(plan, new AlchemyStudies(), folder, executor);
-        List<CellResult> cells = runner.run(fresh, stderr, System.console() != null);
+        List<CellResult> cells = reportOnly ? runner.finished() : runner.run(fresh, stderr, System.console() != null);
+        if (cells.isEmpty()) {
+            stderr.println("grpo4j-study: --report-only found no finished cell of this plan in " + folder
+                    + "; run without it first");
+            return 1;
+        }
+        if (cells.size() < plan.cells().size()) {
+            stderr.printf(Locale.ROOT, "grpo4j-study: reporting %d of %d cells; the others are not finished%n",
+                    cells.size(), plan.cells().size());
+        }
         double wall = (System.nanoTime() - t0) / 1e9;
         StudyReport report = StudyReport.of(plan, cells);
         report.write(folder, wall);

@@ -28,6 +28,10 @@ final class MarkdownReport {
     String render() {
         StringBuilder sb = new StringBuilder();
         sb.append("# GRPO study report (").append(plan.mode().name().toLowerCase(Locale.ROOT)).append(" mode)\n\n");
+        if (cells.size() < plan.cells().size()) {
+            sb.append(String.format(Locale.ROOT, "**Unfinished sweep: %d of the plan's %d cells.** Rows and claims "
+                    + "cover the finished cells only.%n%n", cells.size(), plan.cells().size()));
+        }
         sb.append(String.format(Locale.ROOT, "%d cells (axes %s; p ∈ %s; %d seed(s); length axis with %s), model "
                         + "%d layers × width %d × %d heads, %d pretraining steps of %d examples, GRPO G = %d × %d "
                         + "prompts per step for %s steps with β ∈ %s, %d samples per evaluation prompt. Accuracies are "
@@ -85,7 +89,7 @@ final class MarkdownReport {
         double pre = cells.stream().mapToDouble(CellResult::pretrainSeconds).sum();
         double grpo = cells.stream().mapToDouble(CellResult::grpoSeconds).sum();
         double eval = cells.stream().mapToDouble(CellResult::evalSeconds).sum();
-        sb.append(String.format(Locale.ROOT, "%n## Timing%n%nWall time %.0f s with %d cell(s) at once; summed over "
+        sb.append(String.format(Locale.ROOT, "%n## Timing%n%nWall time of this invocation %.0f s with %d cell(s) at once; summed over "
                         + "cells: pretraining %.0f s, GRPO %.0f s, evaluation %.0f s. ND4J compute threads per operation: %d "
                         + "(a rerun reproduces these numbers bit for bit with the same count).%n", wallSeconds,
                 plan.threads(), pre, grpo, eval, ComputeThreads.current()));

@@ -39,11 +39,14 @@ final class StudyPlots {
         this.cells = cells;
     }
 
-    /** @return the written files, relative to the report folder */
+    /** @return the written files, relative to the report folder; no plots for an axis without finished cells */
     List<String> write(Path dir) {
         System.setProperty("java.awt.headless", "true");
         List<String> out = new ArrayList<>();
         for (StudyAxis axis : plan.axes()) {
+            if (cells.stream().noneMatch(c -> c.key().axis() == axis)) {
+                continue;                                  // an unfinished sweep: nothing to draw for this axis yet
+            }
             out.add(save(dir, "accuracy-" + name(axis), accuracy(axis)));
             out.add(save(dir, "passk-" + name(axis), passAtK(axis)));
         }

@@ -1,6 +1,7 @@
 package org.grpo4j.tasks.study.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -30,7 +31,7 @@ class StudyCommandTest {
         String help = out.toString(StandardCharsets.UTF_8);
         for (String option : List.of("--mode", "--out", "--fresh", "--axes", "--p", "--seeds", "--betas",
                 "--length-encodings", "--pretrain-steps", "--pretrain-batch", "--pretrain-lr", "--grpo-lr",
-                "--group-size", "--short-steps", "--long-steps", "--[no-]id-arm", "--eval-samples",
+                "--group-size", "--short-steps", "--long-steps", "--[no-]id-arm", "--eval-samples", "--report-only",
                 "--pretrain-examples", "--eval-prompts", "--layers", "--width", "--threads", "--gain-threshold")) {
             assertTrue(help.contains(option), option + " in\n" + help);
         }
@@ -66,10 +67,11 @@ class StudyCommandTest {
 
     @Test
     void aTinyStudyOfAllFourAxesWritesItsReport(@TempDir Path dir) throws Exception {
-        int code = run("--out", dir.toString(), "--p", "0,0.5", "--pretrain-steps", "4", "--pretrain-examples", "60",
-                "--eval-prompts", "3", "--eval-samples", "2", "--short-steps", "1", "--long-steps", "2",
-                "--layers", "1", "--width", "8", "--group-size", "2", "--betas", "0.04,0", "--id-arm",
-                "--length-encodings", "learned,rotary");
+        List<String> tiny = List.of("--out", dir.toString(), "--p", "0,0.5", "--pretrain-steps", "4",
+                "--pretrain-examples", "60", "--eval-prompts", "3", "--eval-samples", "2", "--short-steps", "1",
+                "--long-steps", "2", "--layers", "1", "--width", "8", "--group-size", "2", "--betas", "0.04,0",
+                "--id-arm", "--length-encodings", "learned,rotary");
+        int code = run(tiny.toArray(String[]::new));
         assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
         String table = out.toString(StandardCharsets.UTF_8);
         for (String axis : List.of("depth", "length", "token-representation", "composition")) {
@@ -80,5 +82,41 @@ class StudyCommandTest {
         assertEquals(10, json.getAsJsonArray("cells").size(), "4 axes × 2 p, the length axis twice");
         assertEquals(7, json.getAsJsonArray("claims").size());
         assertTrue(Files.readString(dir.resolve("report.md")).contains("## Observed accuracy after GRPO"));
+        assertFalse(Files.readString(dir.resolve("report.md")).contains("Unfinished sweep"));
+
+        // an unfinished sweep: keep only the depth cells; --report-only (with another thread count) reports them and
+        // runs nothing
+        try (var files = Files.list(dir.resolve("cells"))) {
+            for (Path f : files.filter(f -> !f.getFileName().toString().startsWith("depth-")).toList()) {
+                Files.delete(f);
+            }
+        }
+        deleteTree(dir.resolve("plots"));
+        List<String> reportOnly = new java.util.ArrayList<>(tiny);
+        reportOnly.addAll(List.of("--report-only", "--threads", "1"));
+        out.reset();
+        assertEquals(0, run(reportOnly.toArray(String[]::new)), err.toString(StandardCharsets.UTF_8));
+        try (var files = Files.list(dir.resolve("cells"))) {
+            assertEquals(2, files.count(), "--report-only ran no cell");
+        }
+        assertTrue(Files.readString(dir.resolve("report.md")).contains("Unfinished sweep: 2 of the plan's 10 cells"));
+        assertTrue(Files.exists(dir.resolve("plots").resolve("accuracy-depth.png")));
+        assertFalse(Files.exists(dir.resolve("plots").resolve("accuracy-length.png")), "no cells, no plot");
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("reporting 2 of 10 cells"));
+    }
+
+    @Test
+    void reportOnlyWithoutFinishedCellsFails(@TempDir Path dir) {
+        assertEquals(1, run("--out", dir.toString(), "--report-only"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("no finished cell"),
+                err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 }
