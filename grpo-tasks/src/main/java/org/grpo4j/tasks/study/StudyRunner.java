@@ -86,13 +86,10 @@ public final class StudyRunner {
         StudyJson.write(planFile, plan);
 
         List<CellKey> cells = plan.cells();
-        List<CellResult> results = new ArrayList<>();
+        List<CellResult> results = saved();
         List<CellKey> todo = new ArrayList<>();
         for (CellKey key : cells) {
-            Path file = cellsDir.resolve(key.id() + ".json");
-            if (Files.exists(file)) {
-                results.add(StudyJson.read(file, CellResult.class));
-            } else {
+            if (results.stream().noneMatch(r -> r.key().equals(key))) {
                 todo.add(key);
                 deleteTree(runsDir.resolve(key.id()));                 // metrics of an interrupted attempt
             }
@@ -166,6 +163,11 @@ public final class StudyRunner {
      */
     public List<CellResult> finished() {
         checkSamePlan(out.resolve("plan.json"));
+        return saved();
+    }
+
+    /** The saved results of this plan's cells, in the plan's order. */
+    private List<CellResult> saved() {
         List<CellResult> results = new ArrayList<>();
         for (CellKey key : plan.cells()) {
             Path file = out.resolve("cells").resolve(key.id() + ".json");

@@ -235,14 +235,15 @@ public final class StudyCommand implements Callable<Integer> {
             stderr.printf(Locale.ROOT, "grpo4j-study: reporting %d of %d cells; the others are not finished%n",
                     cells.size(), plan.cells().size());
         }
-        double wall = (System.nanoTime() - t0) / 1e9;
+        double wall = reportOnly ? Double.NaN : (System.nanoTime() - t0) / 1e9;   // NaN: no cell ran
         StudyReport report = StudyReport.of(plan, cells);
         report.write(folder, wall);
         stdout.println(report.table());
         for (Claim c : report.claims()) {
             stdout.println(c.verdict() + ": " + c.name() + " — " + c.evidence());
         }
-        stdout.printf(Locale.ROOT, "%nreport: %s (%.0f s)%n", folder.resolve("report.md").toAbsolutePath(), wall);
+        stdout.printf(Locale.ROOT, "%nreport: %s%s%n", folder.resolve("report.md").toAbsolutePath(),
+                reportOnly ? "" : String.format(Locale.ROOT, " (%.0f s)", wall));
         return 0;
     }
 

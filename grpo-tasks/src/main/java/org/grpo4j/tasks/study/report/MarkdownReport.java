@@ -89,10 +89,12 @@ final class MarkdownReport {
         double pre = cells.stream().mapToDouble(CellResult::pretrainSeconds).sum();
         double grpo = cells.stream().mapToDouble(CellResult::grpoSeconds).sum();
         double eval = cells.stream().mapToDouble(CellResult::evalSeconds).sum();
-        sb.append(String.format(Locale.ROOT, "%n## Timing%n%nWall time of this invocation %.0f s with %d cell(s) at once; summed over "
-                        + "cells: pretraining %.0f s, GRPO %.0f s, evaluation %.0f s. ND4J compute threads per operation: %d "
-                        + "(a rerun reproduces these numbers bit for bit with the same count).%n", wallSeconds,
-                plan.threads(), pre, grpo, eval, ComputeThreads.current()));
+        String wall = Double.isNaN(wallSeconds) ? "Written from saved cells (--report-only); no cell ran in this "
+                + "invocation" : String.format(Locale.ROOT, "Wall time of this invocation %.0f s with %d cell(s) at "
+                + "once", wallSeconds, plan.threads());
+        sb.append(String.format(Locale.ROOT, "%n## Timing%n%n%s; summed over cells: pretraining %.0f s, GRPO %.0f s, "
+                        + "evaluation %.0f s. ND4J compute threads per operation: %d (a rerun reproduces these numbers "
+                        + "bit for bit with the same count).%n", wall, pre, grpo, eval, ComputeThreads.current()));
         return sb.toString();
     }
 }

@@ -122,7 +122,8 @@ public final class StudyReport {
      * Writes {@code report.md}, {@code results.csv}, {@code results.json} and {@code plots/*.png} into a folder.
      *
      * @param out           the folder
-     * @param wallSeconds   the run's wall time (for the timing section)
+     * @param wallSeconds   the run's wall time (for the timing section); NaN when no cell ran (a report of saved
+     *                      cells)
      * @return the report's Markdown
      * @throws IllegalArgumentException if {@code out} is null
      * @throws java.io.UncheckedIOException if a file cannot be written

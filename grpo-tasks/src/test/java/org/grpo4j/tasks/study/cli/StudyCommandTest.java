@@ -100,6 +100,7 @@ class StudyCommandTest {
             assertEquals(2, files.count(), "--report-only ran no cell");
         }
         assertTrue(Files.readString(dir.resolve("report.md")).contains("Unfinished sweep: 2 of the plan's 10 cells"));
+        assertTrue(Files.readString(dir.resolve("report.md")).contains("no cell ran in this invocation"));
         assertTrue(Files.exists(dir.resolve("plots").resolve("accuracy-depth.png")));
         assertFalse(Files.exists(dir.resolve("plots").resolve("accuracy-length.png")), "no cells, no plot");
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("reporting 2 of 10 cells"));
