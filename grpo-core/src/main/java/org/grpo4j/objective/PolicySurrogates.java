@@ -17,6 +17,14 @@ import org.grpo4j.PolicyLossParameters;
  */
 final class PolicySurrogates {
 
+    /**
+     * KL-Cov's and Clip-Cov's mean advantage Ā is taken as 0 when |Σ L_i A_i| ≤ this × Σ L_i |A_i|: group-normalised
+     * advantages of rows of equal length sum to zero, and the computed sum is a rounding residue (about 1e-8
+     * relative for FLOAT advantages, 1e-16 for DOUBLE) whose sign would otherwise rank the zero-advantage tokens
+     * and so decide which of them are penalised.
+     */
+    static final double MEAN_ADVANTAGE_ROUNDING = 1e-6;
+
     private PolicySurrogates() {
     }
 
@@ -64,9 +72,14 @@ final class PolicySurrogates {
         boolean[] selected = new boolean[n * t];
         double active = 0;
         double advSum = 0;
+        double advAbs = 0;
         for (int i = 0; i < n; i++) {
             active += len[i];
             advSum += len[i] * adv[i];
+            advAbs += len[i] * Math.abs(adv[i]);
+        }
+        if (Math.abs(advSum) <= MEAN_ADVANTAGE_ROUNDING * advAbs) {
+            advSum = 0;     // a rounding residue: its sign would decide the order of the zero-advantage tokens
         }
         if (active == 0) {
             return selected;

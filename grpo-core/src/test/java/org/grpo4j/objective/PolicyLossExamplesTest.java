@@ -302,6 +302,40 @@ class PolicyLossExamplesTest {
     }
 
     /**
+     * KL-Cov ranks tokens by (A − Ā)(ℓ − ℓ̄); where the advantages are computed from the rewards, a group of equal
+     * rewards has A = 0 and the other group's advantages sum to zero, so Ā is 0 up to rounding, and its sign used to
+     * decide which zero-advantage tokens were penalised (a FLOAT/DOUBLE disagreement the property suite found). Ā
+     * is now taken as 0 there: the zero-advantage tokens have covariance exactly 0 and tie, broken by index.
+     * <pre>
+     * G = 3, rewards (1, 1, 1 | 0, 0.002, −0.003), T = 1, TOKEN_MEAN (w = 1/6), r = 0.7 (quota ⌊4.2⌋ = 4), κ = 1
+     * ℓ = (−1, −3, −1.05, −0.5, −0.5, −0.5): ℓ̄ = −1.0917; A ≈ (0, 0, 0, 0.13, 0.91, −1.04)
+     * cov: rows 3, 4 positive, rows 0–2 exactly 0, row 5 negative: rows 3, 4, 0, 1 are selected
+     * u = 0.5 on rows 0–2 (0 elsewhere): ∂p/∂ℓ = w κ sign(u) = 1/6 on rows 0 and 1, 0 on row 2 (A = 0, unselected)
+     * </pre>
+     *
+     * @param o    the objective
+     * @param type the inputs' data type
+     */
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("objectives")
+    void klCovTiesZeroAdvantageTokensByIndexWhateverTheRounding(GrpoObjective o, DataType type) {
+        GrpoConfig c = base(PolicyLoss.KL_COV).groupSize(3).policyLossParameters(PolicyLossParameters.defaults()
+                .withKlCov(0.7, 1)).build();
+        double[][] logpNew = {{-1}, {-3}, {-1.05}, {-0.5}, {-0.5}, {-0.5}};
+        double[][] logpOld = {{-1.5}, {-3.5}, {-1.55}, {-0.5}, {-0.5}, {-0.5}};
+        double[][] mask = {{1}, {1}, {1}, {1}, {1}, {1}};
+        ObjectiveInput in = ObjectiveInput.of(Matrices.vector(new double[] {1, 1, 1, 0, 0.002, -0.003}, type),
+                Matrices.matrix(logpNew, type), Matrices.matrix(logpOld, type), null, Matrices.matrix(mask, type));
+        ObjectiveResult r = o.evaluate(in, c);
+        double tol = type == DataType.DOUBLE ? 1e-12 : 2e-6;
+        double[][] g = Matrices.toMatrix(r.gradient());
+        assertEquals(1.0 / 6, g[0][0], tol, "gradient of row 0 (A = 0, selected)");
+        assertEquals(1.0 / 6, g[1][0], tol, "gradient of row 1 (A = 0, selected)");
+        assertEquals(0, g[2][0], tol, "gradient of row 2 (A = 0, not selected)");
+        assertEquals(4.0 / 6, r.metrics().covSelectedFraction(), 1e-12, "cov/selected_fraction");
+    }
+
+    /**
      * A KL-Cov coefficient above the data type's limit (as β's, {@code max / (4 e^20)}: 1.75e29 for FLOAT) is
      * rejected when the configuration meets FLOAT data, naming klCovCoefficient, its value and the type; DOUBLE
      * data admit it.

@@ -52,6 +52,14 @@ public record CorrectedCase(ObjectiveCase base, double[][] logpSampling, double[
         return new CorrectedCase(base.withLogpNew(logpNew), logpSampling, entropies);
     }
 
+    /**
+     * @param a {@code [N]} advantages to use instead of the rewards' (null: computed from the rewards)
+     * @return this case with them
+     */
+    public CorrectedCase withAdvantages(double[] a) {
+        return new CorrectedCase(base.withAdvantages(a), logpSampling, entropies);
+    }
+
     @Override
     public String toString() {
         return "CorrectedCase{" + base + ",\n  logpSampling=" + Matrices.format(logpSampling) + ",\n  entropies="

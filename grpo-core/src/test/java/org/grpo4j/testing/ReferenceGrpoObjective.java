@@ -797,10 +797,13 @@ public final class ReferenceGrpoObjective implements GrpoObjective {
                 double hi = 1 + c.epsilonHigh();
                 double count = 0;
                 double advSum = 0;
+                double advAbs = 0;
                 for (int i = 0; i < n; i++) {
                     count += len[i];
                     advSum += len[i] * a[i];
+                    advAbs += len[i] * Math.abs(a[i]);
                 }
+                advSum = Math.abs(advSum) <= 1e-6 * advAbs ? 0 : advSum;   // a rounding residue counts as 0
                 double denominator = kl ? count : count + 1e-8;
                 double logpMean = 0;
                 for (int i = 0; i < n; i++) {
