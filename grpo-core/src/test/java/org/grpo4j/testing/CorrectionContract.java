@@ -99,22 +99,11 @@ public interface CorrectionContract extends CorrectionLaws {
 
     /**
      * The disagreements of a result with the reference of its case: loss, gradient, advantages and metrics, the
-     * corrections' metrics and the entropy gradient. As in {@link ResultComparison#compareWithReference}, KL-Cov
-     * and Clip-Cov rank tokens by {@code (A − mean A)(ℓ − mean ℓ)}, and where the advantages sum to zero that mean
-     * is a rounding residue whose sign decides ties between tokens of zero advantage; when the plain comparison
-     * disagrees for them, the rest is checked given the objective's own advantages, which must still match the
-     * reference's.
+     * corrections' metrics and the entropy gradient, with {@link ResultComparison#withCovarianceTieFallback}.
      */
     private static List<String> disagreements(ObjectiveResult actual, CorrectedCase c, DataType type) {
-        List<String> errors = compareOnce(actual, c, type);
-        org.grpo4j.PolicyLoss loss = c.config().policyLoss();
-        if (errors.isEmpty() || c.base().advantages() != null
-                || (loss != org.grpo4j.PolicyLoss.KL_COV && loss != org.grpo4j.PolicyLoss.CLIP_COV)) {
-            return errors;
-        }
-        List<String> out = new ArrayList<>(errors.stream().filter(e -> e.startsWith("advantages")).toList());
-        out.addAll(compareOnce(actual, c.withAdvantages(Matrices.toVector(actual.advantages())), type));
-        return out;
+        return ResultComparison.withCovarianceTieFallback(actual, c.config(), c.base().advantages(),
+                a -> compareOnce(actual, a == null ? c : c.withAdvantages(a), type));
     }
 
     private static List<String> compareOnce(ObjectiveResult actual, CorrectedCase c, DataType type) {

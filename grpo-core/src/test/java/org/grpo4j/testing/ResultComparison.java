@@ -213,11 +213,7 @@ public final class ResultComparison {
     }
 
     /**
-     * Compares a result with the reference of its case. KL-Cov and Clip-Cov rank tokens by
-     * (A − mean A)(ℓ − mean ℓ): where a batch's advantages sum to zero, that mean is a rounding residue whose sign
-     * (or a tie at the quota between equal products) can flip between two independent computations of the same
-     * advantages; for them, when the plain comparison disagrees, the law is checked given the objective's own
-     * advantages, which must still match the reference's within the tolerance.
+     * Compares a result with the reference of its case, with {@link #withCovarianceTieFallback}.
      *
      * @param actual    the objective's result for {@code c}
      * @param c         the case
@@ -225,15 +221,38 @@ public final class ResultComparison {
      * @return the disagreements, empty when they agree
      */
     public static List<String> compareWithReference(ObjectiveResult actual, ObjectiveCase c, Tolerance tolerance) {
-        List<String> errors = compare(actual, c.reference(), c, tolerance);
-        org.grpo4j.PolicyLoss loss = c.config().policyLoss();
-        if (errors.isEmpty() || c.advantages() != null
+        return withCovarianceTieFallback(actual, c.config(), c.advantages(),
+                a -> {
+                    ObjectiveCase k = a == null ? c : c.withAdvantages(a);
+                    return compare(actual, k.reference(), k, tolerance);
+                });
+    }
+
+    /**
+     * A comparison with the reference, repeated given the objective's own advantages where KL-Cov or Clip-Cov may
+     * legitimately disagree. They rank tokens by (A − mean A)(ℓ − mean ℓ): a tie at the quota between equal
+     * products, or a mean advantage just outside the rounding band both objectives snap to 0, can fall differently
+     * between two independent computations of the same advantages. For them, when the plain comparison disagrees
+     * and the case's advantages come from its rewards, the comparison is repeated given the objective's
+     * advantages, which must still match the reference's within the tolerance.
+     *
+     * @param actual     the objective's result
+     * @param config     the case's configuration
+     * @param advantages the case's given advantages, or null when the rewards determine them
+     * @param compare    the comparison with the reference computed from the given advantages (null: the case's)
+     * @return the disagreements, empty when they agree
+     */
+    public static List<String> withCovarianceTieFallback(ObjectiveResult actual, GrpoConfig config,
+                                                         double[] advantages,
+                                                         java.util.function.Function<double[], List<String>> compare) {
+        List<String> errors = compare.apply(null);
+        org.grpo4j.PolicyLoss loss = config.policyLoss();
+        if (errors.isEmpty() || advantages != null
                 || (loss != org.grpo4j.PolicyLoss.KL_COV && loss != org.grpo4j.PolicyLoss.CLIP_COV)) {
             return errors;
         }
         List<String> out = new java.util.ArrayList<>(errors.stream().filter(e -> e.startsWith("advantages")).toList());
-        ObjectiveCase given = c.withAdvantages(Matrices.toVector(actual.advantages()));
-        out.addAll(compare(actual, given.reference(), given, tolerance));
+        out.addAll(compare.apply(Matrices.toVector(actual.advantages())));
         return out;
     }
 
